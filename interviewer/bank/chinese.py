@@ -1,0 +1,87 @@
+"""Chinese text tools shared by import and grading: lazy jieba, OpenCC, and a language score.
+
+jieba's dictionary takes about half a second to load, so nothing here touches it until asked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def is_cjk(char: str) -> bool:
+    return bool(char) and bool(CJK_CHAR.match(char))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK_CHAR.search(text))
+
+
+@cache
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
+    return jieba
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text) if len(text) > 1 else _simplified_char(text)
+
+
+@cache
+def _simplified_char(char: str) -> str:
+    return _t2s().convert(char)
+
+
+def segment(text: str) -> list[str]:
+    return list(_jieba().cut(text))
+
+
+NON_HAN = re.compile(f"[^{CJK}]+")
+WORD_COST = 3.0  # nats per word: prefers readings made of real words over strings of single characters
+BREAK_COST = 3.0  # nats per punctuation mark, digit or Latin letter
+
+
+def log_likelihood(text: str, *, simplified: bool = False) -> float:
+    """Best segmentation's log probability under jieba's dictionary, with a cost per word.
+
+    Higher reads more like real Chinese; used to choose between repairs of damaged text.
+    """
+    dt = _jieba().dt
+    log_total = math.log(dt.total)
+    text = text if simplified else to_simplified(text)
+    total = -BREAK_COST * sum(len(run) for run in NON_HAN.findall(text))
+    for piece in NON_HAN.split(text):
+        if not piece:
+            continue
+        dag = dt.get_DAG(piece)
+        best = [0.0] * (len(piece) + 1)
+        for start in range(len(piece) - 1, -1, -1):
+            best[start] = max(
+                math.log(dt.FREQ.get(piece[start : end + 1]) or 1) - log_total - WORD_COST + best[end + 1]
+                for end in dag[start]
+            )
+        total += best[0]
+    return total
+
+
+def is_common_hanzi(char: str) -> bool:
+    """In GB2312 once simplified: the everyday character set; mojibake rarely lands only there."""
+    try:
+        to_simplified(char).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True

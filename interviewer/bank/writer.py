@@ -1,0 +1,77 @@
+"""Writing banks as files people edit by hand: YAML with long text as block scalars."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import yaml
+
+from interviewer.bank.models import Bank, KeyPoint
+
+
+class _BankDumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value or len(value) > 60 else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BankDumper.add_representer(str, _str)
+
+
+def _bank_data(bank: Bank) -> dict:
+    data = bank.model_dump(mode="json")
+    for question in data["questions"]:
+        for point in question["key_points"]:
+            if point["weight"] == 1.0:
+                del point["weight"]
+        if not question["tags"]:
+            del question["tags"]
+        if not question["incomplete"]:
+            del question["incomplete"]
+    return data
+
+
+def to_yaml(bank: Bank) -> str:
+    return yaml.dump(_bank_data(bank), Dumper=_BankDumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _point_line(point: KeyPoint) -> str:
+    return " :: ".join([point.text, ", ".join(point.keywords), ", ".join(point.synonyms)]).rstrip(": ")
+
+
+def to_markdown(bank: Bank) -> str:
+    parts = [f"# {bank.title}\n"]
+    for question in bank.questions:
+        parts.append(f"## Question {question.number}: {question.text}\n\n{question.reference}\n")
+        if question.key_points:
+            parts.append("Key points:\n\n" + "\n".join(f"- {_point_line(p)}" for p in question.key_points) + "\n")
+    return "\n".join(parts)
+
+
+def to_csv(bank: Bank) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["number", "question", "reference", "key_points"])
+    for q in bank.questions:
+        writer.writerow([q.number, q.text, q.reference, "\n".join(_point_line(p) for p in q.key_points)])
+    return out.getvalue()
+
+
+def to_json(bank: Bank) -> str:
+    return json.dumps(_bank_data(bank), ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS = {"yaml": to_yaml, "md": to_markdown, "csv": to_csv, "json": to_json}
+
+
+def write_bank(bank: Bank, path: str | Path, fmt: str = "yaml") -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(FORMATS[fmt](bank), encoding="utf-8")
+    return path
