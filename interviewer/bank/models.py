@@ -20,14 +20,21 @@ class KeyPoint(BaseModel):
 
     id: str = Field(min_length=1)
     text: str = Field(min_length=1, description="One thing a good answer says, in a short statement.")
+    theme: str = Field(default="", description="What a probe may name without giving the point away.")
     keywords: list[str] = Field(default_factory=list, description="Words that show the point was made.")
     synonyms: list[str] = Field(default_factory=list, description="Other ways people say the same.")
     weight: float = Field(default=1.0, gt=0, le=5)
 
+    @field_validator("keywords", "synonyms", mode="before")
+    @classmethod
+    def _words_as_text(cls, value: object) -> object:
+        """YAML reads `[301, 302]` as numbers; in a word list they are words."""
+        return [str(v) if isinstance(v, (int, float)) else v for v in value] if isinstance(value, list) else value
+
     @property
-    def theme(self) -> str:
-        """The first keyword names the theme a probe may ask about without giving the point away."""
-        return self.keywords[0] if self.keywords else self.text
+    def topic(self) -> str:
+        """The theme, else the first keyword: what a probe or the first hint may name."""
+        return self.theme or (self.keywords[0] if self.keywords else self.text)
 
 
 class Question(BaseModel):

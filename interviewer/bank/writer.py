@@ -21,7 +21,13 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
+    flow = bool(value) and all(isinstance(v, str) and len(v) < 40 for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
 _BankDumper.add_representer(str, _str)
+_BankDumper.add_representer(list, _list)
 
 
 def _bank_data(bank: Bank) -> dict:
