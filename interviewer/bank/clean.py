@@ -102,7 +102,7 @@ def _decode_pairs(data: list[int | None]) -> list[list[str]] | None:
                 char = bytes([a, b]).decode("gbk")
             except UnicodeDecodeError:
                 continue
-            if is_cjk(char) and is_common_hanzi(char) or char in "。，；：？！（）“”、":
+            if (is_cjk(char) and is_common_hanzi(char)) or char in "。，；：？！（）“”、":
                 choices.append(char)
         if not choices:
             return None
@@ -137,7 +137,9 @@ def _best_reading(choices: list[list[str]], left: str, right: str) -> tuple[str,
             before = to_simplified(left[-6:] + text)
             after = to_simplified(known + right)[:6]
 
-            def score(char: str, text: str = text, known: str = known) -> float:
+            def score(
+                char: str, text: str = text, known: str = known, before: str = before, after: str = after
+            ) -> float:
                 local = log_likelihood(before + to_simplified(char) + after, simplified=True)
                 return local - _bracket_penalty(left + text + char + known + right)
 
@@ -241,13 +243,15 @@ def repair_mojibake(text: str, line: int, findings: list[Finding]) -> str:
 def _looks_lost(text: str, index: int) -> bool:
     """A `?` glued between Chinese characters that the repair could not explain."""
     after = text[index + 1 : index + 2]
-    return after in ("?", "") or not (is_cjk(after) or after.isascii() and after.isalnum() or after in '“”"')
+    return after in ("?", "") or not (
+        is_cjk(after) or (after.isascii() and after.isalnum()) or after in '“”"'
+    )
 
 
 def substitute_words(text: str, line: int, findings: list[Finding]) -> str:
     for pattern, replacement in SUBSTITUTIONS:
 
-        def swap(match: re.Match, replacement: str = replacement) -> str:
+        def swap(match: re.Match, replacement: str = replacement, text: str = text) -> str:
             context = text[max(0, match.start() - 6) : match.end() + 6]
             findings.append(
                 Finding(
@@ -297,7 +301,7 @@ def clean_line(text: str, line: int, findings: list[Finding], simplified: bool) 
     if simplified:
         converted = to_simplified(text)
         if converted != text:
-            changed = sum(a != b for a, b in zip(text, converted))
+            changed = sum(a != b for a, b in zip(text, converted, strict=False))
             findings.append(
                 Finding(
                     line=line, kind="traditional", original=f"{changed} characters", repaired="simplified"

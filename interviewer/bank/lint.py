@@ -15,7 +15,6 @@ from interviewer.bank.loader import load_bank_file
 from interviewer.errors import BankError
 
 
-
 class LintFinding(BaseModel):
     path: str
     line: int
@@ -48,7 +47,11 @@ def lint_bank(path: str | Path) -> list[LintFinding]:
     try:
         bank = load_bank_file(path)
     except BankError as exc:
-        return [LintFinding(path=str(path), line=exc.line or 1, severity="error", message=str(exc).split(": ", 1)[-1])]
+        return [
+            LintFinding(
+                path=str(path), line=exc.line or 1, severity="error", message=str(exc).split(": ", 1)[-1]
+            )
+        ]
     text = path.read_text(encoding="utf-8-sig")
     starts = _question_lines(text)
     found: list[LintFinding] = []
@@ -62,21 +65,51 @@ def lint_bank(path: str | Path) -> list[LintFinding]:
         for field, value in (("text", q.text), ("reference", q.reference)):
             pinyin = PINYIN.findall(value)
             if pinyin:
-                add("error", index, pinyin[0], f"{label} {field}: {len(pinyin)} pinyin annotations such as ({pinyin[0]})")
+                add(
+                    "error",
+                    index,
+                    pinyin[0],
+                    f"{label} {field}: {len(pinyin)} pinyin annotations such as ({pinyin[0]})",
+                )
             for match in SUSPECT.finditer(value):
                 snippet = value[max(0, match.start() - 4) : match.end() + 4]
-                add("error", index, value[max(0, match.start() - 4) : match.start()] or snippet, f"{label} {field}: possible mojibake near {snippet!r}")
+                add(
+                    "error",
+                    index,
+                    value[max(0, match.start() - 4) : match.start()] or snippet,
+                    f"{label} {field}: possible mojibake near {snippet!r}",
+                )
             if bank.language.lower() in ("zh-cn", "zh", "zh-hans"):
-                char = next((a for a, b in zip(value, to_simplified(value)) if a != b), None)
+                char = next((a for a, b in zip(value, to_simplified(value), strict=False) if a != b), None)
                 if char:
-                    add("warning", index, char, f"{label} {field}: traditional character {char!r} in a simplified bank")
+                    add(
+                        "warning",
+                        index,
+                        char,
+                        f"{label} {field}: traditional character {char!r} in a simplified bank",
+                    )
         if not q.reference.strip():
             add("error", index, "", f"{label}: empty reference answer")
         elif not ENDS_SENTENCE.search(q.reference) and not q.incomplete:
-            add("error", index, "reference", f"{label}: reference stops mid-sentence; mark it `incomplete: true` or finish it")
+            add(
+                "error",
+                index,
+                "reference",
+                f"{label}: reference stops mid-sentence; mark it `incomplete: true` or finish it",
+            )
         if not q.key_points:
-            add("warning", index, "", f"{label}: no key points; draft them with `interviewer bank keypoints {path}`")
+            add(
+                "warning",
+                index,
+                "",
+                f"{label}: no key points; draft them with `interviewer bank keypoints {path}`",
+            )
         for point in q.key_points:
             if not point.keywords and not point.synonyms:
-                add("warning", index, point.id, f"{label} key point {point.id}: no keywords or synonyms for offline grading")
+                add(
+                    "warning",
+                    index,
+                    point.id,
+                    f"{label} key point {point.id}: no keywords or synonyms for offline grading",
+                )
     return found

@@ -29,7 +29,11 @@ class KeyPoint(BaseModel):
     @classmethod
     def _words_as_text(cls, value: object) -> object:
         """YAML reads `[301, 302]` as numbers; in a word list they are words."""
-        return [str(v) if isinstance(v, (int, float)) else v for v in value] if isinstance(value, list) else value
+        return (
+            [str(v) if isinstance(v, (int, float)) else v for v in value]
+            if isinstance(value, list)
+            else value
+        )
 
     @property
     def topic(self) -> str:

@@ -56,7 +56,9 @@ def to_markdown(bank: Bank) -> str:
     for question in bank.questions:
         parts.append(f"## Question {question.number}: {question.text}\n\n{question.reference}\n")
         if question.key_points:
-            parts.append("Key points:\n\n" + "\n".join(f"- {_point_line(p)}" for p in question.key_points) + "\n")
+            parts.append(
+                "Key points:\n\n" + "\n".join(f"- {_point_line(p)}" for p in question.key_points) + "\n"
+            )
     return "\n".join(parts)
 
 

@@ -1,0 +1,60 @@
+"""The one interface every interviewer implements: word the question, word a probe, critique.
+
+The engine decides *what* happens (which question, whether to probe and about what, the
+score); a backend only supplies words and verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from interviewer.bank.models import Bank, KeyPoint, Question
+from interviewer.engine.critique import PointVerdict
+from interviewer.engine.signals import AnswerSignals
+
+Mode = Literal["practice", "exam"]
+Stream = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The question being asked and where the interview stands."""
+
+    bank: Bank
+    question: Question
+    mode: Mode
+    index: int
+    total: int
+
+    @property
+    def language(self) -> str:
+        return self.bank.language
+
+
+@dataclass
+class Assessment:
+    """A backend's verdicts before the engine checks the quotes and computes the score."""
+
+    verdicts: list[PointVerdict]
+    feedback: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+class Backend(Protocol):
+    name: str
+    model: str | None
+    streams: bool
+
+    def ask(self, turn: Turn, stream: Stream | None = None) -> str: ...
+
+    def probe(
+        self, turn: Turn, target: KeyPoint | None, answer: str, stream: Stream | None = None
+    ) -> str: ...
+
+    def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment: ...
+
+    def describe(self, language: str) -> dict[str, object]:
+        """What a transcript records about this backend (never a key)."""
+        ...

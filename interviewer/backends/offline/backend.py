@@ -1,0 +1,46 @@
+"""The built-in interviewer: no model, no network, the same answer always gets the same grade."""
+
+from __future__ import annotations
+
+import hashlib
+
+from interviewer.backends.base import Assessment, Stream, Turn
+from interviewer.backends.offline.matching import match_point
+from interviewer.bank.models import KeyPoint
+from interviewer.engine.critique import Verdict
+from interviewer.engine.signals import AnswerSignals
+from interviewer.prompts import say, template, template_version
+
+
+def _variant(options: list[str], *keys: str) -> str:
+    digest = hashlib.sha256("|".join(keys).encode("utf-8")).digest()
+    return options[digest[0] % len(options)]
+
+
+class OfflineBackend:
+    name = "offline"
+    model = None
+    streams = False
+
+    def ask(self, turn: Turn, stream: Stream | None = None) -> str:
+        return turn.question.text
+
+    def probe(self, turn: Turn, target: KeyPoint | None, answer: str, stream: Stream | None = None) -> str:
+        if target is None:
+            return template("probe_vague", turn.language)
+        options = [part.strip() for part in template("probe", turn.language).split("\n---\n")]
+        return _variant(options, turn.question.id, target.id).format(topic=target.topic)
+
+    def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
+        verdicts = [match_point(turn.question, point, signals) for point in turn.question.key_points]
+        for verdict, point in zip(verdicts, turn.question.key_points, strict=True):
+            if verdict.verdict != Verdict.covered:
+                verdict.suggestion = say(turn.language, "suggest", point=point.text)
+        return Assessment(verdicts=verdicts)
+
+    def describe(self, language: str) -> dict[str, object]:
+        return {
+            "backend": self.name,
+            "model": None,
+            "templates": {name: template_version(name, language) for name in ("probe", "probe_vague")},
+        }

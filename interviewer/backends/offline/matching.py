@@ -1,0 +1,88 @@
+"""Finding each key point in an answer without a model.
+
+A point is shown by the sentence that names its specific terms (keywords weigh more than
+casual synonyms), helped by word overlap with the point's statement. Buzzwords never count,
+and the words of the question itself are not evidence, since any answer repeats them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.bank.models import KeyPoint, Question
+from interviewer.engine.critique import PointVerdict, Verdict
+from interviewer.engine.signals import (
+    EXAMPLE_MARKERS,
+    METRIC,
+    AnswerSignals,
+    key_terms,
+    normalize,
+    per_question,
+    reference_sentence,
+    split_sentences,
+    term_in,
+    tokens,
+)
+
+OVERLAP_WEIGHT = 0.3
+SUPPORT_WEIGHT = 0.4
+COVERED_AT = 1.7
+PARTIAL_AT = 0.6
+
+
+@per_question
+def _question_words(question: Question, language: str) -> frozenset[str]:
+    return frozenset(tokens(question.text, language))
+
+
+def _sentence_strength(
+    point: KeyPoint, text: str, language: str, question: Question
+) -> tuple[float, set[str]]:
+    norm = normalize(text, language)
+    hits = {t.lower(): w for t, w in key_terms(point) if term_in(t, norm, language)}
+    own = set(tokens(point.text, language)) - _question_words(question, language)
+    overlap = len(own & set(tokens(text, language)) - {h.lower() for h in hits})
+    strength = sum(hits.values()) + OVERLAP_WEIGHT * min(overlap, 3)
+    if strength and (METRIC.search(text) or EXAMPLE_MARKERS.search(text)):
+        strength *= 1.15
+    return strength, set(hits)
+
+
+def match_point(question: Question, point: KeyPoint, signals: AnswerSignals) -> PointVerdict:
+    language = signals.language
+    scored = [(span, *_sentence_strength(point, span.text, language, question)) for span in signals.usable]
+    scored = [item for item in scored if item[1] > 0]
+    if not scored:
+        return PointVerdict(
+            point_id=point.id,
+            verdict=Verdict.missing,
+            reference=reference_sentence(question, point, language),
+        )
+    best_span, best, best_hits = max(scored, key=lambda item: item[1])
+    others = set().union(*(hits for _, _, hits in scored)) - best_hits
+    total = best + SUPPORT_WEIGHT * min(len(others), 2)
+    verdict = (
+        Verdict.covered
+        if total >= COVERED_AT
+        else Verdict.partial
+        if total >= PARTIAL_AT
+        else Verdict.missing
+    )
+    return PointVerdict(
+        point_id=point.id,
+        verdict=verdict,
+        evidence=best_span.text if verdict != Verdict.missing else "",
+        reference=reference_sentence(question, point, language),
+    )
+
+
+def strength_of(question: Question, point: KeyPoint, text: str, language: str) -> float:
+    """How strongly `text` alone shows the point; used to rank which point to probe."""
+    return max(
+        (_sentence_strength(point, s.text, language, question)[0] for s in split_sentences(text)), default=0.0
+    )
+
+
+def first_words(text: str, limit: int = 60) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,224 @@
+"""The command line: parse, call the core, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from interviewer import __version__
+from interviewer.errors import InterviewerError
+
+EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _error(message: str) -> None:
+    click.echo(f"interviewer: error: {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="interviewer")
+def cli() -> None:
+    """A mock interviewer grounded in a question bank: it asks, probes and critiques,
+    and saves every interview as a JSONL transcript."""
+
+
+# ---- banks -------------------------------------------------------------------------------
+
+
+@cli.group()
+def bank() -> None:
+    """List, show, check and import question banks."""
+
+
+@bank.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def bank_list(as_json: bool) -> None:
+    """Shipped and user banks: id, title, language, number of questions."""
+    from interviewer.bank.loader import bank_files, load_bank_file, shipped_banks_dir
+
+    rows = []
+    for path in bank_files():
+        try:
+            loaded = load_bank_file(path)
+        except InterviewerError as exc:
+            _error(str(exc))
+            continue
+        rows.append(
+            {
+                "id": loaded.id,
+                "title": loaded.title,
+                "language": loaded.language,
+                "questions": len(loaded.questions),
+                "shipped": path.parent == shipped_banks_dir(),
+                "path": str(path),
+            }
+        )
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<28} {row['language']:<6} {row['questions']:>3} questions  {row['title']}")
+
+
+@bank.command("show")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole bank as JSON.")
+def bank_show(name: str | None, as_json: bool) -> None:
+    """One bank's questions, references and key points (default: the seed bank)."""
+    from interviewer.bank.loader import resolve_bank
+
+    loaded = resolve_bank(name)
+    if as_json:
+        _echo_json(loaded.model_dump(mode="json"))
+        return
+    click.echo(f"{loaded.title}  [{loaded.id}, {loaded.language}, {len(loaded.questions)} questions]")
+    for q in loaded.questions:
+        mark = "  (reference cut off)" if q.incomplete else ""
+        click.echo(f"\n{q.number}. {q.text}{mark}")
+        for point in q.key_points:
+            click.echo(f"   - {point.text}")
+
+
+@bank.command("lint")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print findings as JSON.")
+def bank_lint(path: str, as_json: bool) -> None:
+    """Check a bank file: pinyin, mojibake, truncated references, missing key points. Exit 1 on errors."""
+    from interviewer.bank.lint import lint_bank
+
+    findings = lint_bank(path)
+    if as_json:
+        _echo_json([f.model_dump() for f in findings])
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(f"{errors} errors, {len(findings) - errors} warnings", err=True)
+    if any(f.severity == "error" for f in findings):
+        sys.exit(EXIT_ERROR)
+
+
+@bank.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Bank file to write (default: your banks folder)."
+)
+@click.option("--language", help="BCP-47 tag such as zh-CN or en (default: detected).")
+@click.option("--id", "bank_id", help="Bank id (default: from the file name or title).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def bank_import(
+    path: str, output: str | None, language: str | None, bank_id: str | None, as_json: bool
+) -> None:
+    """Turn a document (numbered Q&A text, Markdown, CSV or JSON) into a bank file."""
+    from interviewer.bank.importer import import_document
+    from interviewer.bank.loader import user_banks_dir
+    from interviewer.bank.writer import write_bank
+
+    imported = import_document(path, language=language, bank_id=bank_id)
+    target = Path(output) if output else user_banks_dir() / f"{imported.bank.id}.yaml"
+    write_bank(imported.bank, target)
+    if as_json:
+        _echo_json(
+            {
+                "bank": imported.bank.id,
+                "path": str(target),
+                "questions": len(imported.bank.questions),
+                "findings": [f.model_dump() for f in imported.findings],
+            }
+        )
+        return
+    for finding in imported.findings:
+        change = f" -> {finding.repaired!r}" if finding.repaired else ""
+        note = f"  ({finding.note})" if finding.note else ""
+        click.echo(f"{path}:{finding.line}: {finding.kind}: {finding.original!r}{change}{note}", err=True)
+    click.echo(
+        f"wrote {target}: {len(imported.bank.questions)} questions; review it, then `interviewer bank lint {target}`"
+    )
+
+
+@bank.command("export")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "md", "csv", "json"]), default="yaml")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+def bank_export(name: str, fmt: str, output: str | None) -> None:
+    """Write a bank as YAML, Markdown, CSV or JSON (the formats `bank import` reads)."""
+    from interviewer.bank.loader import resolve_bank
+    from interviewer.bank.writer import FORMATS, write_bank
+
+    loaded = resolve_bank(name)
+    if output:
+        write_bank(loaded, output, fmt)
+    else:
+        click.echo(FORMATS[fmt](loaded), nl=False)
+
+
+# ---- interviews --------------------------------------------------------------------------
+
+
+def endpoint_options(function):
+    """The options every command that may call a model shares."""
+    for option in reversed(
+        [
+            click.option(
+                "--backend", type=click.Choice(["offline", "openai"]), help="Who plays the interviewer."
+            ),
+            click.option("--model", help="Model name (INTERVIEWER_MODEL)."),
+            click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@click.option("--bank", "bank_name", help="Bank id or file (default: the seed bank).")
+@endpoint_options
+@click.option("--mode", type=click.Choice(["practice", "exam"]), default="practice", show_default=True)
+@click.option("--questions", help="Question numbers, such as 1,3,5 or 2-4.")
+@click.option("--count", type=int, help="Ask only this many questions.")
+@click.option("--shuffle", is_flag=True, help="Shuffle the questions (use --seed to repeat an order).")
+@click.option("--seed", type=int, help="Seed for --shuffle.")
+@click.option("--max-follow-ups", type=click.IntRange(0, 5), default=2, show_default=True)
+@click.option(
+    "--transcript", type=click.Path(), help="Transcript file or folder (INTERVIEWER_TRANSCRIPTS_DIR)."
+)
+@click.option(
+    "--answers", type=click.Path(allow_dash=True), help="Scripted answers, separated by lines of ---."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def practice(**options) -> None:
+    """A mock interview: questions, follow-ups, feedback, saved as a transcript."""
+    from interviewer.interview import start_interview
+
+    start_interview(**options)
+
+
+def main() -> None:
+    """One top-level handler: expected errors are one line on stderr, Ctrl-C exits 130."""
+    debug = bool(os.environ.get("INTERVIEWER_DEBUG"))
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except InterviewerError as exc:
+        if debug:
+            raise
+        _error(str(exc))
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)

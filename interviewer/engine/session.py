@@ -1,0 +1,349 @@
+"""The interview as a state machine: a front end feeds it text and renders what comes back.
+
+Nothing here reads a terminal or writes a file: every step is reported to `sink` as an event
+(the transcript writer in practice), and every reply is a list of `Output`s to render, so the
+same session serves the terminal, scripted runs, and later voice and the web.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from interviewer.backends.base import Backend, Mode, Stream, Turn
+from interviewer.bank.models import Bank, KeyPoint, Question
+from interviewer.engine.critique import Critique, Verdict, finalize
+from interviewer.engine.policy import decide
+from interviewer.engine.signals import MAX_GRADED_CHARS, analyze, key_terms, reference_sentence
+from interviewer.errors import BackendError
+from interviewer.prompts import say
+
+Sink = Callable[[str, dict], None]
+COMMANDS = ("/skip", "/repeat", "/hint", "/quit", "/help")
+
+
+class Output(BaseModel):
+    kind: Literal["question", "probe", "feedback", "hint", "notice", "summary", "help"]
+    text: str = ""
+    number: int | None = None
+    index: int | None = None
+    total: int | None = None
+    critique: Critique | None = None
+    summary: Summary | None = None
+
+
+class QuestionResult(BaseModel):
+    number: int
+    text: str
+    score: float | None = None
+    covered: list[str] = Field(default_factory=list)
+    partial: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    skipped: bool = False
+    follow_ups: int = 0
+
+
+class Summary(BaseModel):
+    results: list[QuestionResult]
+    overall: float
+    answered: int
+    total: int
+    work_on: list[str]
+    finished: bool
+
+
+class Session:
+    def __init__(
+        self,
+        bank: Bank,
+        questions: list[Question],
+        backend: Backend,
+        *,
+        mode: Mode = "practice",
+        max_follow_ups: int = 2,
+        sink: Sink | None = None,
+        fallback: Backend | None = None,
+        stream: Stream | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not questions:
+            raise ValueError("a session needs at least one question")
+        self.bank = bank
+        self.questions = questions
+        self.backend = backend
+        self.fallback = fallback
+        self.mode: Mode = mode
+        self.max_follow_ups = max_follow_ups
+        self.sink = sink or (lambda kind, data: None)
+        self.stream = stream
+        self.clock = clock
+        self.index = 0
+        self.results: dict[int, QuestionResult] = {}
+        self.critiques: dict[int, Critique] = {}
+        self.finished = False
+        self.stopped = False
+        self._reset_question()
+
+    @property
+    def language(self) -> str:
+        return self.bank.language
+
+    @property
+    def question(self) -> Question:
+        return self.questions[self.index]
+
+    def _turn(self) -> Turn:
+        return Turn(self.bank, self.question, self.mode, self.index + 1, len(self.questions))
+
+    def _reset_question(self) -> None:
+        self.answers: list[str] = []
+        self.follow_ups = 0
+        self.probed: set[str] = set()
+        self.asked_for_specifics = False
+        self.hint_level = 0
+        self.latest: Critique | None = None
+        self.prompt: Output | None = None
+        self.prompt_at = self.clock()
+
+    def _say(self, key: str, **values: object) -> str:
+        return say(self.language, key, **values)
+
+    def _call(self, action: str, *args):
+        """Call the backend; when it fails after its own retries, carry on offline."""
+        try:
+            return getattr(self.backend, action)(*args)
+        except BackendError as exc:
+            if self.fallback is None or self.backend is self.fallback:
+                raise
+            self.sink("degraded", {"reason": str(exc), "from": self.backend.name, "to": self.fallback.name})
+            self.notices.append(Output(kind="notice", text=self._say("degraded", reason=exc)))
+            self.backend = self.fallback
+            return getattr(self.backend, action)(*args)
+
+    def start(self) -> list[Output]:
+        """Skips to `start_at` (a resumed interview) and asks the first question."""
+        self.notices: list[Output] = []
+        return self._ask()
+
+    def resume_at(
+        self, index: int, results: dict[int, QuestionResult], critiques: dict[int, Critique]
+    ) -> None:
+        self.index = index
+        self.results = dict(results)
+        self.critiques = dict(critiques)
+
+    def _ask(self) -> list[Output]:
+        turn = self._turn()
+        text = self._call("ask", turn, self.stream)
+        self.prompt = Output(
+            kind="question", text=text, number=turn.question.number, index=turn.index, total=turn.total
+        )
+        self.prompt_at = self.clock()
+        self.sink(
+            "question",
+            {
+                "number": turn.question.number,
+                "question_id": turn.question.id,
+                "index": turn.index,
+                "total": turn.total,
+                "text": text,
+            },
+        )
+        return [*self._flush(), self.prompt]
+
+    def _flush(self) -> list[Output]:
+        notices, self.notices = self.notices, []
+        return notices
+
+    def handle(self, text: str) -> list[Output]:
+        """One submission from the candidate: an answer or a command."""
+        if self.finished:
+            return []
+        self.notices = []
+        command = text.strip().lower()
+        if command in COMMANDS:
+            return getattr(self, "_" + command[1:])()
+        if command.startswith("/") and " " not in command and len(command) < 12:
+            return [Output(kind="notice", text=self._say("unknown_command", command=command))]
+        return self._answer(text)
+
+    def _help(self) -> list[Output]:
+        return [Output(kind="help", text=self._say("help"))]
+
+    def _repeat(self) -> list[Output]:
+        return [self.prompt] if self.prompt else []
+
+    def _skip(self) -> list[Output]:
+        number = self.question.number
+        self.sink("skip", {"number": number})
+        if self.latest is None:
+            self.results[number] = QuestionResult(
+                number=number, text=self.question.text, score=0.0, skipped=True
+            )
+            return [Output(kind="notice", text=self._say("skipped")), *self._next()]
+        return self._close_question()
+
+    def _quit(self) -> list[Output]:
+        return self.stop()
+
+    def stop(self) -> list[Output]:
+        """End now (`/quit`, Ctrl-C, answers ran out): what was answered is kept and summarised."""
+        if self.finished:
+            return []
+        self.stopped = True
+        return self._finish()
+
+    def _hint(self) -> list[Output]:
+        if self.mode == "exam":
+            return [Output(kind="notice", text=self._say("no_hints_exam"))]
+        target = self._hint_target()
+        if target is None or self.hint_level >= 3:
+            return [Output(kind="notice", text=self._say("no_more_hints"))]
+        self.hint_level += 1
+        if self.hint_level == 1:
+            text = self._say("hint_theme", topic=target.topic)
+        elif self.hint_level == 2:
+            keyword = next((t for t, _ in key_terms(target)), target.topic)
+            text = self._say("hint_keyword", keyword=keyword)
+        else:
+            sentence = reference_sentence(self.question, target, self.language) or target.text
+            text = self._say("hint_reference", sentence=sentence)
+        self.sink(
+            "hint",
+            {"number": self.question.number, "level": self.hint_level, "point_id": target.id, "text": text},
+        )
+        return [Output(kind="hint", text=text)]
+
+    def _hint_target(self) -> KeyPoint | None:
+        points = self.question.key_points
+        if self.latest is None:
+            return points[0] if points else None
+        missing = set(self.latest.missing_ids)
+        return next((p for p in points if p.id in missing), None)
+
+    def _answer(self, text: str) -> list[Output]:
+        if not text.strip():
+            return [Output(kind="notice", text=self._say("empty_answer"))]
+        seconds = round(self.clock() - self.prompt_at, 2)
+        self.answers.append(text)
+        self.sink(
+            "answer",
+            {
+                "number": self.question.number,
+                "text": text,
+                "seconds": seconds,
+                "follow_up": self.follow_ups,
+                "chars": len(text),
+            },
+        )
+        combined = "\n".join(self.answers)
+        signals = analyze(self.question, combined, self.language)
+        notes: list[Output] = []
+        if "binary" in signals.flags:
+            notes.append(Output(kind="notice", text=self._say("binary_answer")))
+        if "truncated" in signals.flags:
+            notes.append(
+                Output(
+                    kind="notice", text=self._say("long_answer", chars=len(combined), limit=MAX_GRADED_CHARS)
+                )
+            )
+        turn = self._turn()
+        assessment = self._call("critique", turn, signals.text, signals)
+        self.latest = finalize(
+            self.question,
+            assessment.verdicts,
+            signals.text,
+            topicality=signals.topicality,
+            specificity=signals.specificity,
+            flags=signals.flags,
+            excluded=[s.text for s in signals.injected],
+            feedback=assessment.feedback,
+            backend=self.backend.name,
+            model=self.backend.model,
+            notes=assessment.notes,
+        )
+        decision = decide(
+            self.question,
+            self.latest,
+            used=self.follow_ups,
+            limit=self.max_follow_ups,
+            probed=self.probed,
+            asked_for_specifics=self.asked_for_specifics,
+        )
+        if decision is None:
+            return [*notes, *self._flush(), *self._close_question()]
+        self.follow_ups += 1
+        if decision.target is None:
+            self.asked_for_specifics = True
+        else:
+            self.probed.add(decision.target.id)
+        probe = self._call("probe", turn, decision.target, combined, self.stream)
+        self.sink(
+            "follow_up",
+            {
+                "number": self.question.number,
+                "text": probe,
+                "point_id": decision.target.id if decision.target else None,
+            },
+        )
+        self.prompt = Output(
+            kind="probe", text=probe, number=self.question.number, index=turn.index, total=turn.total
+        )
+        self.prompt_at = self.clock()
+        return [*notes, *self._flush(), self.prompt]
+
+    def _close_question(self) -> list[Output]:
+        critique = self.latest
+        number = self.question.number
+        out: list[Output] = []
+        if critique is not None:
+            self.critiques[number] = critique
+            self.sink("critique", critique.model_dump(mode="json"))
+            self.results[number] = QuestionResult(
+                number=number,
+                text=self.question.text,
+                score=critique.score,
+                covered=critique.texts(Verdict.covered),
+                partial=critique.texts(Verdict.partial),
+                missing=critique.texts(Verdict.missing),
+                flags=critique.flags,
+                follow_ups=self.follow_ups,
+            )
+            if self.mode == "practice":
+                out.append(Output(kind="feedback", number=number, critique=critique))
+        return out + self._next()
+
+    def _next(self) -> list[Output]:
+        if self.index + 1 >= len(self.questions):
+            return self._finish()
+        self.index += 1
+        self._reset_question()
+        return self._ask()
+
+    def summary(self) -> Summary:
+        results = [self.results[q.number] for q in self.questions if q.number in self.results]
+        scored = [r.score or 0.0 for r in results]
+        overall = round(sum(scored) / len(scored), 1) if scored else 0.0
+        work_on: list[str] = []
+        for result in sorted(results, key=lambda r: r.score or 0.0):
+            for text in result.missing + result.partial:
+                if text not in work_on:
+                    work_on.append(text)
+        return Summary(
+            results=results,
+            overall=overall,
+            answered=sum(1 for r in results if not r.skipped),
+            total=len(self.questions),
+            work_on=work_on[:3],
+            finished=not self.stopped,
+        )
+
+    def _finish(self) -> list[Output]:
+        self.finished = True
+        summary = self.summary()
+        self.sink("session_end", summary.model_dump(mode="json"))
+        return [*self._flush(), Output(kind="summary", summary=summary)]

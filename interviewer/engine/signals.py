@@ -1,0 +1,475 @@
+"""What code can tell about an answer without a model: its sentences, whether it talks to the
+grader, whether it stays on the question's topic, and whether it says anything concrete.
+
+Both backends' scores use these, so they are computed the same way whoever grades.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import TypeVar
+
+from interviewer.bank.chinese import has_cjk, segment, to_simplified
+from interviewer.bank.models import KeyPoint, Question
+
+T = TypeVar("T")
+MAX_GRADED_CHARS = 20_000
+SHORT_ANSWER = {"zh": 15, "en": 40}
+KEYWORD_WEIGHT = 1.0
+SYNONYM_WEIGHT = 0.75
+
+SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*|(?<=[.])\s+")
+EN_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
+
+INJECTION = re.compile(
+    r"ignore (?:all |any )?(?:the |your |previous |prior |above )*(?:instructions|prompts?|rules)"
+    r"|disregard (?:the |your |all )*(?:instructions|rubric|rules)"
+    r"|(?:give|award|assign|grant) (?:me |this answer |the candidate )?(?:the )?(?:full|maximum|max|perfect|top|highest) (?:marks|score|points|grade)"
+    r"|\b(?:score|grade|rating)\s*[=:]\s*\d+"
+    r"|\b(?:system|assistant|developer)\s*:"
+    r"|you are now|new instructions|as the grader|rate this (?:answer )?(?:as )?(?:10|100)"
+    r"|忽略(?:之前|以上|前面|上面|所有|你)?的?(?:所有)?(?:指令|指示|要求|提示|规则|设定)"
+    r"|(?:给我|给这个回答|请给|直接给|打)(?:个)?满分|满分|最高分|评分(?:为|是|=|:|：)\s*\d+|分数(?:为|是|=|:|：)\s*\d+"
+    r"|你现在是|系统提示|无视(?:之前|以上)?的?(?:指令|要求)",
+    re.IGNORECASE,
+)
+
+BUZZWORDS_ZH = {
+    "数据驱动",
+    "持续优化",
+    "两手都要抓",
+    "两手抓",
+    "赋能",
+    "闭环",
+    "抓手",
+    "打法",
+    "底层逻辑",
+    "顶层设计",
+    "精细化运营",
+    "精细化",
+    "降本增效",
+    "全方位",
+    "多维度",
+    "综合考虑",
+    "结合实际",
+    "具体情况具体分析",
+    "用户为中心",
+    "以用户为中心",
+    "提升体验",
+    "提升效率",
+    "协同",
+    "整合资源",
+    "组合拳",
+    "生态",
+    "链路",
+    "颗粒度",
+    "心智",
+    "破局",
+    "深耕",
+    "全面提升",
+    "不断优化",
+    "持续迭代",
+    "高度重视",
+}
+BUZZWORDS_EN = {
+    "synergy",
+    "synergies",
+    "best practices",
+    "best practice",
+    "leverage",
+    "holistic",
+    "data-driven",
+    "data driven",
+    "paradigm",
+    "move the needle",
+    "circle back",
+    "game changer",
+    "world-class",
+    "scalable solution",
+    "robust solution",
+    "end-to-end",
+    "continuous improvement",
+    "value add",
+    "think outside the box",
+    "low-hanging fruit",
+    "win-win",
+    "deep dive",
+    "alignment",
+    "optimize",
+}
+EXAMPLE_MARKERS = re.compile(
+    r"例如|比如|举例|举个例子|以.{1,12}为例|我们曾|之前我|上一家|for example|for instance|e\.g\.|such as|"
+    r"in my last|at my previous|we once|last year",
+    re.IGNORECASE,
+)
+METRIC = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|天|小时|分钟|倍|ms|s\b|gb|mb|k\b|x\b)|\b[A-Z]{2,6}\b|\d{2,}", re.I
+)
+STOP_EN = set(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "so",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "my",
+        "our",
+        "your",
+        "their",
+        "me",
+        "us",
+        "them",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "should",
+        "could",
+        "can",
+        "may",
+        "might",
+        "must",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+        "yes",
+        "also",
+        "just",
+        "very",
+        "really",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "each",
+        "every",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "why",
+        "when",
+        "where",
+        "there",
+        "here",
+        "about",
+        "into",
+        "over",
+        "than",
+        "too",
+        "up",
+        "down",
+        "out",
+        "off",
+        "again",
+        "once",
+        "only",
+        "own",
+        "same",
+        "such",
+        "both",
+        "few",
+        "other",
+        "nor",
+        "let",
+        "get",
+        "got",
+        "make",
+        "made",
+        "lot",
+        "lots",
+        "thing",
+        "things",
+        "way",
+        "well",
+        "like",
+    ]
+)
+STOP_ZH = set(
+    [
+        "我们",
+        "你们",
+        "他们",
+        "这个",
+        "那个",
+        "一个",
+        "一些",
+        "这些",
+        "那些",
+        "就是",
+        "然后",
+        "因为",
+        "所以",
+        "但是",
+        "而且",
+        "如果",
+        "可以",
+        "可能",
+        "需要",
+        "应该",
+        "进行",
+        "通过",
+        "我会",
+        "首先",
+        "其次",
+        "最后",
+        "同时",
+        "以及",
+        "还有",
+        "还是",
+        "或者",
+        "非常",
+        "比较",
+        "什么",
+        "怎么",
+        "如何",
+        "这样",
+        "那样",
+        "自己",
+        "问题",
+        "方面",
+        "时候",
+        "已经",
+        "觉得",
+        "认为",
+        "一下",
+        "一定",
+        "东西",
+        "事情",
+        "能够",
+        "之后",
+        "之前",
+        "其实",
+        "当然",
+        "主要",
+        "重要",
+        "具体",
+        "对于",
+        "关于",
+        "他们",
+        "大家",
+        "很多",
+        "更多",
+        "作为",
+        "包括",
+    ]
+)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class AnswerSignals:
+    text: str
+    language: str
+    sentences: list[Span]
+    injected: list[Span] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    topicality: float = 0.0
+    specificity: float = 0.0
+
+    @property
+    def usable(self) -> list[Span]:
+        """Sentences that may be evidence: not addressed to the grader."""
+        flagged = {(s.start, s.end) for s in self.injected}
+        return [s for s in self.sentences if (s.start, s.end) not in flagged]
+
+
+def is_zh(language: str) -> bool:
+    return language.lower().startswith("zh")
+
+
+def normalize(text: str, language: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return to_simplified(text) if is_zh(language) or has_cjk(text) else text
+
+
+def split_sentences(text: str) -> list[Span]:
+    pattern = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*") if has_cjk(text) else EN_SENTENCE
+    spans = []
+    for match in pattern.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if len(stripped) < 2:
+            continue
+        start = match.start() + raw.index(stripped)
+        spans.append(Span(start, start + len(stripped), stripped))
+    return spans
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokens(text: str, language: str) -> list[str]:
+    """Content words: jieba for Chinese (Latin words kept whole), stemmed words for English."""
+    text = normalize(text, language)
+    if has_cjk(text):
+        words = [w.strip() for w in segment(text)]
+        return [
+            w for w in words if w and w not in STOP_ZH and (len(w) >= 2 or (w.isalnum() and not w.isascii()))
+        ]
+    return [_stem(w) for w in re.findall(r"[a-z0-9][a-z0-9+/-]*", text) if w not in STOP_EN and len(w) > 1]
+
+
+def term_in(term: str, sentence_norm: str, language: str) -> bool:
+    """A key point term appears in a normalized sentence: as a substring for Chinese, on word
+    boundaries with light stemming for English."""
+    term_norm = normalize(term, language)
+    if not term_norm:
+        return False
+    if has_cjk(term_norm) or not term_norm.isascii():
+        return term_norm in sentence_norm
+    words = " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", term_norm))
+    body = " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", sentence_norm))
+    return bool(words) and re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", body) is not None
+
+
+def is_buzzword(term: str) -> bool:
+    term = term.lower().strip()
+    return term in BUZZWORDS_ZH or term in BUZZWORDS_EN
+
+
+def key_terms(point: KeyPoint) -> list[tuple[str, float]]:
+    """The point's evidence words with their weight; buzzwords never count as evidence."""
+    seen: set[str] = set()
+    out = []
+    for term, weight in [(k, KEYWORD_WEIGHT) for k in point.keywords] + [
+        (s, SYNONYM_WEIGHT) for s in point.synonyms
+    ]:
+        key = term.lower().strip()
+        if key and key not in seen and not is_buzzword(key):
+            seen.add(key)
+            out.append((term, weight))
+    return out
+
+
+def per_question(function: Callable[..., T]) -> Callable[..., T]:
+    """Memoise on the question object itself (models are mutable, so not hashable)."""
+    memo: dict[tuple, tuple[object, T]] = {}
+
+    @wraps(function)
+    def wrapper(question: Question, *args: object) -> T:
+        key = (id(question), *(id(a) if isinstance(a, KeyPoint) else a for a in args))
+        hit = memo.get(key)
+        if hit is None or hit[0] is not question:
+            hit = (question, function(question, *args))
+            memo[key] = hit
+        return hit[1]
+
+    return wrapper
+
+
+@per_question
+def reference_sentence(question: Question, point: KeyPoint, language: str) -> str:
+    """The sentence of the reference that best states this key point."""
+    best, best_hits = "", 0.0
+    for span in split_sentences(question.reference):
+        norm = normalize(span.text, language)
+        hits = sum(w for t, w in key_terms(point) if term_in(t, norm, language))
+        if hits > best_hits:
+            best, best_hits = span.text, hits
+    return best
+
+
+@per_question
+def topic_vocabulary(question: Question, language: str) -> frozenset[str]:
+    """Words of the question, its reference and its key points: what an on-topic answer shares."""
+    parts = [question.text, question.reference]
+    for point in question.key_points:
+        parts += [point.text, *point.keywords, *point.synonyms]
+    generic = BUZZWORDS_ZH | BUZZWORDS_EN
+    return frozenset(w for w in tokens(" ".join(parts), language) if w not in generic)
+
+
+def binary_looking(text: str) -> bool:
+    if not text:
+        return False
+    odd = sum(
+        1
+        for c in text
+        if (unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\n\r\t") or c == "\ufffd"
+    )
+    return odd / len(text) > 0.1
+
+
+def analyze(question: Question, answer: str, language: str) -> AnswerSignals:
+    flags: list[str] = []
+    text = answer
+    if len(text) > MAX_GRADED_CHARS:
+        flags.append("truncated")
+        text = text[:MAX_GRADED_CHARS]
+    if not text.strip():
+        return AnswerSignals(text=text, language=language, sentences=[], flags=["empty"])
+    if binary_looking(text):
+        return AnswerSignals(text=text, language=language, sentences=[], flags=["binary"])
+    sentences = split_sentences(text)
+    injected = [s for s in sentences if INJECTION.search(normalize(s.text, language))]
+    if injected:
+        flags.append("injection")
+    signals = AnswerSignals(text=text, language=language, sentences=sentences, injected=injected, flags=flags)
+    usable = " ".join(s.text for s in signals.usable)
+    minimum = SHORT_ANSWER["zh" if has_cjk(usable) else "en"]
+    if len(usable.strip()) < minimum:
+        flags.append("too_short")
+    vocabulary = topic_vocabulary(question, language)
+    words = tokens(usable, language)
+    shared = {w for w in words if w in vocabulary}
+    signals.topicality = min(1.0, len(shared) / 10)
+    if words and len(shared) / max(1, len(set(words))) < 0.08 and len(shared) < 3:
+        flags.append("off_topic")
+        signals.topicality = min(signals.topicality, 0.05)
+    on_topic = [s for s in signals.usable if any(w in vocabulary for w in tokens(s.text, language))]
+    concrete = sum(len(METRIC.findall(s.text)) + 2 * len(EXAMPLE_MARKERS.findall(s.text)) for s in on_topic)
+    signals.specificity = min(1.0, concrete / 8)
+    return signals

@@ -1,0 +1,92 @@
+"""The terminal front end's drawing: the session's outputs as rich text.
+
+Colour and boxes only on a terminal; piped output stays plain text.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from interviewer.engine.critique import Critique, Verdict
+from interviewer.engine.session import Output, Summary
+from interviewer.prompts import say
+
+MARK = {Verdict.covered: "✓", Verdict.partial: "~", Verdict.missing: "✗"}
+VERDICT_STYLE = {Verdict.covered: "green", Verdict.partial: "yellow", Verdict.missing: "red"}
+
+
+def render_output(console: Console, output: Output, language: str) -> None:
+    if output.kind == "question":
+        title = say(language, "question_header", index=output.index, total=output.total)
+        console.print(Panel(escape(output.text), title=title, title_align="left", border_style="cyan"))
+    elif output.kind == "probe":
+        console.print(
+            Panel(
+                escape(output.text),
+                title=say(language, "follow_up_header"),
+                title_align="left",
+                border_style="magenta",
+            )
+        )
+    elif output.kind == "feedback" and output.critique:
+        render_critique(console, output.critique, language)
+    elif output.kind == "summary" and output.summary:
+        render_summary(console, output.summary, language)
+    elif output.kind == "hint":
+        console.print(f"[yellow]{escape(output.text)}[/yellow]")
+    else:
+        console.print(f"[dim]{escape(output.text)}[/dim]")
+
+
+def render_critique(console: Console, critique: Critique, language: str) -> None:
+    header = say(language, "feedback_header", number=critique.question_number, score=critique.score)
+    console.print(f"\n[bold]{escape(header)}[/bold]")
+    if "injection" in critique.flags:
+        console.print(f"[red]{escape(say(language, 'injection_flag'))}[/red]")
+    for point in critique.points:
+        style = VERDICT_STYLE[point.verdict]
+        console.print(
+            f"[{style}]{MARK[point.verdict]} {escape(say(language, point.verdict.value))}[/] {escape(point.point)}"
+        )
+        if point.evidence:
+            console.print(f"    [dim]“{escape(point.evidence)}”[/dim]")
+        if point.verdict != Verdict.covered:
+            if point.suggestion:
+                console.print(f"    {escape(say(language, 'suggestion'))}: {escape(point.suggestion)}")
+            if point.reference:
+                console.print(
+                    f"    [dim]{escape(say(language, 'reference'))}: {escape(point.reference)}[/dim]"
+                )
+    if critique.feedback:
+        console.print(escape(critique.feedback))
+    for note in critique.notes:
+        console.print(f"[dim]{escape(note)}[/dim]")
+    console.print()
+
+
+def render_summary(console: Console, summary: Summary, language: str) -> None:
+    header = say(
+        language, "summary_header", answered=summary.answered, total=summary.total, score=summary.overall
+    )
+    table = Table(title=header, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("question")
+    for result in summary.results:
+        score = "—" if result.score is None else f"{result.score:g}"
+        if result.skipped:
+            score += " (skip)"
+        table.add_row(str(result.number), score, escape(result.text[:60]))
+    console.print(table)
+    if summary.work_on:
+        console.print(f"[bold]{escape(say(language, 'work_on'))}[/bold]")
+        for index, item in enumerate(summary.work_on, 1):
+            console.print(f"  {index}. {escape(item)}")
+    console.print(
+        say(language, "finished")
+        if summary.finished
+        else f"[yellow]{escape(say(language, 'unfinished'))}[/yellow]"
+    )

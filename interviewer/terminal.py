@@ -1,0 +1,86 @@
+"""The terminal front end: run a session with typed answers or with a scripted answers file.
+
+A scripted file holds answers separated by lines of only `---`; each question or probe takes
+the next one, and when they run out the interview stops and is saved as unfinished.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from interviewer.engine.session import Output, Session, Summary
+from interviewer.errors import InterviewerError
+from interviewer.prompts import say
+
+SEPARATOR = "---"
+
+
+def read_answers(source: str) -> list[str]:
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise InterviewerError(f"cannot read answers from {source} ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise InterviewerError(f"{source} is not UTF-8 text; save the answers file as UTF-8") from None
+    answers, current = [], []
+    for line in text.splitlines():
+        if line.strip() == SEPARATOR:
+            answers.append("\n".join(current).strip())
+            current = []
+        else:
+            current.append(line)
+    if any(line.strip() for line in current):
+        answers.append("\n".join(current).strip())
+    return answers
+
+
+def typed_answers(console: Console, language: str) -> Iterator[str]:
+    """Multi-line answers from the keyboard; an empty line submits, a command submits at once."""
+    while True:
+        console.print(f"[dim]{say(language, 'answer_prompt')}[/dim]")
+        lines: list[str] = []
+        while True:
+            try:
+                line = input("> " if not lines else "  ")
+            except EOFError:
+                if lines:
+                    yield "\n".join(lines)
+                return
+            if not lines and line.strip().startswith("/"):
+                yield line.strip()
+                break
+            if not line.strip():
+                if lines:
+                    yield "\n".join(lines)
+                    break
+                continue
+            lines.append(line)
+
+
+def run(session: Session, answers: Iterator[str], show: Callable[[Output], None]) -> Summary:
+    """Drive the session to its end; Ctrl-C or the end of the answers stops it and saves."""
+    try:
+        for output in session.start():
+            show(output)
+        while not session.finished:
+            answer = next(answers, None)
+            outputs = session.stop() if answer is None else session.handle(answer)
+            for output in outputs:
+                show(output)
+    except KeyboardInterrupt:
+        for output in session.stop():
+            show(output)
+        raise
+    return session.summary()
+
+
+def console_for(json_mode: bool) -> Console:
+    """With --json the answer is the JSON on stdout; the conversation goes to stderr."""
+    return Console(stderr=json_mode, highlight=False)

@@ -1,0 +1,26 @@
+import pytest
+
+from interviewer.bank.loader import resolve_bank
+
+SEED_DOCUMENT = "tests/data/seed_ecommerce_zh.txt"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test sees the developer's keys, banks, .env or transcripts."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "INTERVIEWER_MODEL", "INTERVIEWER_CONTEXT_TOKENS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INTERVIEWER_BANKS_DIR", str(tmp_path / "banks"))
+    monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
+    monkeypatch.setenv("INTERVIEWER_DEBUG", "")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def seed_bank():
+    return resolve_bank("ecommerce-marketing-zh")
+
+
+@pytest.fixture(scope="session")
+def english_bank():
+    return resolve_bank("backend-engineering-en")
