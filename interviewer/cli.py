@@ -201,6 +201,82 @@ def practice(**options) -> None:
     start_interview(**options)
 
 
+@cli.command()
+@click.option("--bank", "bank_name", help="Bank id or file (default: the seed bank).")
+@click.option("--question", "number", type=int, required=True, help="The question's number in the bank.")
+@click.option(
+    "--answer-file", required=True, type=click.Path(allow_dash=True), help="The answer (UTF-8; - for stdin)."
+)
+@endpoint_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> None:
+    """Grade one answer against a question's key points."""
+    from interviewer.backends import make_backend
+    from interviewer.backends.base import Turn
+    from interviewer.bank.loader import resolve_bank
+    from interviewer.config import load_settings
+    from interviewer.engine.grading import grade_answer
+    from interviewer.render import critique_json, render_critique
+    from interviewer.terminal import console_for, read_text
+
+    settings = load_settings(base_url=base_url, model=model)
+    loaded = resolve_bank(bank_name)
+    question = loaded.question(number)
+    answer = read_text(answer_file)
+    chosen = make_backend(backend or "offline", settings)
+    critique, _ = grade_answer(Turn(loaded, question, "exam", 1, 1), answer, chosen)
+    if as_json:
+        _echo_json(critique_json(critique))
+    else:
+        render_critique(console_for(False), critique, loaded.language)
+
+
+@cli.command()
+@click.option("--bank", "bank_name", help="Bank id or file (default: the seed bank).")
+@click.option(
+    "--answers-file", type=click.Path(dir_okay=False), help="Calibration answers (default: the shipped set)."
+)
+@endpoint_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def calibrate(bank_name, answers_file, backend, model, base_url, as_json) -> None:
+    """How a grader orders answers of known quality, before you trust it."""
+    from interviewer.backends import make_backend
+    from interviewer.bank.loader import resolve_bank
+    from interviewer.config import load_settings
+    from interviewer.engine.calibration import calibrate as run_calibration
+    from interviewer.engine.calibration import load_answers
+
+    settings = load_settings(base_url=base_url, model=model)
+    loaded = resolve_bank(bank_name)
+    chosen = make_backend(backend or "offline", settings)
+    report = run_calibration(loaded, chosen, load_answers(loaded, answers_file))
+    if as_json:
+        _echo_json(
+            {
+                **report.model_dump(mode="json"),
+                "accuracy": round(report.accuracy, 3),
+                "pairs": [{**p.model_dump(), "accuracy": round(p.accuracy, 3)} for p in report.pairs],
+            }
+        )
+        return
+    click.echo(
+        f"calibration: {loaded.id} graded by {chosen.name}{' ' + chosen.model if chosen.model else ''}"
+    )
+    levels = ["strong", "partial", "vague", "off_topic", "injection"]
+    click.echo("  q  " + "".join(f"{level:>11}" for level in levels))
+    for number, scores in report.scores.items():
+        click.echo(
+            f"{number:>3}  " + "".join(f"{scores.get(level, float('nan')):>11.1f}" for level in levels)
+        )
+    click.echo("\npair                  correct  accuracy")
+    for pair in report.pairs:
+        click.echo(
+            f"{pair.higher + ' > ' + pair.lower:<22}{pair.correct:>3}/{pair.total:<4}{pair.accuracy:>8.0%}"
+        )
+    click.echo(f"{'all pairs':<22}{'':>8}{report.accuracy:>8.0%}")
+    click.echo(f"injection <= partial and <= vague+10: {report.injection_ok}/{report.injection_total}")
+
+
 def main() -> None:
     """One top-level handler: expected errors are one line on stderr, Ctrl-C exits 130."""
     debug = bool(os.environ.get("INTERVIEWER_DEBUG"))

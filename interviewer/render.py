@@ -67,6 +67,31 @@ def render_critique(console: Console, critique: Critique, language: str) -> None
     console.print()
 
 
+def critique_json(critique: Critique) -> dict:
+    """The shape `grade --json` promises to scripts and spreadsheets."""
+    return {
+        "question": critique.question_number,
+        "score": critique.score,
+        "covered": critique.texts(Verdict.covered),
+        "partial": critique.texts(Verdict.partial),
+        "missing": critique.texts(Verdict.missing),
+        "evidence": [
+            {"point": p.point, "verdict": p.verdict.value, "quote": p.evidence, "reference": p.reference}
+            for p in critique.points
+            if p.evidence
+        ],
+        "flags": critique.flags,
+        "backend": critique.backend,
+        "model": critique.model,
+        "rubric_version": critique.rubric_version,
+        "coverage": critique.coverage,
+        "topicality": critique.topicality,
+        "specificity": critique.specificity,
+        "points": [p.model_dump(mode="json") for p in critique.points],
+        "notes": critique.notes,
+    }
+
+
 def render_summary(console: Console, summary: Summary, language: str) -> None:
     header = say(
         language, "summary_header", answered=summary.answered, total=summary.total, score=summary.overall

@@ -19,16 +19,20 @@ from interviewer.prompts import say
 SEPARATOR = "---"
 
 
-def read_answers(source: str) -> list[str]:
+def read_text(source: str) -> str:
+    """A UTF-8 file, or stdin for `-`."""
     if source == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise InterviewerError(f"cannot read answers from {source} ({exc.strerror})") from None
-        except UnicodeDecodeError:
-            raise InterviewerError(f"{source} is not UTF-8 text; save the answers file as UTF-8") from None
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InterviewerError(f"cannot read {source} ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InterviewerError(f"{source} is not UTF-8 text; save it as UTF-8") from None
+
+
+def read_answers(source: str) -> list[str]:
+    text = read_text(source)
     answers, current = [], []
     for line in text.splitlines():
         if line.strip() == SEPARATOR:

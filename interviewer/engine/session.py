@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 
 from interviewer.backends.base import Backend, Mode, Stream, Turn
 from interviewer.bank.models import Bank, KeyPoint, Question
-from interviewer.engine.critique import Critique, Verdict, finalize
+from interviewer.engine.critique import Critique, Verdict
+from interviewer.engine.grading import grade_answer
 from interviewer.engine.policy import decide
-from interviewer.engine.signals import MAX_GRADED_CHARS, analyze, key_terms, reference_sentence
+from interviewer.engine.signals import MAX_GRADED_CHARS, key_terms, reference_sentence
 from interviewer.errors import BackendError
 from interviewer.prompts import say
 
@@ -115,14 +116,19 @@ class Session:
     def _call(self, action: str, *args):
         """Call the backend; when it fails after its own retries, carry on offline."""
         try:
-            return getattr(self.backend, action)(*args)
+            return self._do(action, *args)
         except BackendError as exc:
             if self.fallback is None or self.backend is self.fallback:
                 raise
             self.sink("degraded", {"reason": str(exc), "from": self.backend.name, "to": self.fallback.name})
             self.notices.append(Output(kind="notice", text=self._say("degraded", reason=exc)))
             self.backend = self.fallback
-            return getattr(self.backend, action)(*args)
+            return self._do(action, *args)
+
+    def _do(self, action: str, *args):
+        if action == "grade":
+            return grade_answer(*args, self.backend)
+        return getattr(self.backend, action)(*args)
 
     def start(self) -> list[Output]:
         """Skips to `start_at` (a resumed interview) and asks the first question."""
@@ -241,7 +247,8 @@ class Session:
             },
         )
         combined = "\n".join(self.answers)
-        signals = analyze(self.question, combined, self.language)
+        turn = self._turn()
+        self.latest, signals = self._call("grade", turn, combined)
         notes: list[Output] = []
         if "binary" in signals.flags:
             notes.append(Output(kind="notice", text=self._say("binary_answer")))
@@ -251,21 +258,6 @@ class Session:
                     kind="notice", text=self._say("long_answer", chars=len(combined), limit=MAX_GRADED_CHARS)
                 )
             )
-        turn = self._turn()
-        assessment = self._call("critique", turn, signals.text, signals)
-        self.latest = finalize(
-            self.question,
-            assessment.verdicts,
-            signals.text,
-            topicality=signals.topicality,
-            specificity=signals.specificity,
-            flags=signals.flags,
-            excluded=[s.text for s in signals.injected],
-            feedback=assessment.feedback,
-            backend=self.backend.name,
-            model=self.backend.model,
-            notes=assessment.notes,
-        )
         decision = decide(
             self.question,
             self.latest,

@@ -107,194 +107,22 @@ EXAMPLE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 METRIC = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|天|小时|分钟|倍|ms|s\b|gb|mb|k\b|x\b)|\b[A-Z]{2,6}\b|\d{2,}", re.I
+    r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|天|小时|分钟|倍|个百分点|ms|[kKmMgG]?[bB]\b|[xX]\b)|\b[A-Z][A-Z0-9/]{1,6}\b|\d{2,}|p\d{2}\b"
 )
-STOP_EN = set(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "then",
-        "so",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "i",
-        "you",
-        "we",
-        "they",
-        "he",
-        "she",
-        "my",
-        "our",
-        "your",
-        "their",
-        "me",
-        "us",
-        "them",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "should",
-        "could",
-        "can",
-        "may",
-        "might",
-        "must",
-        "have",
-        "has",
-        "had",
-        "not",
-        "no",
-        "yes",
-        "also",
-        "just",
-        "very",
-        "really",
-        "more",
-        "most",
-        "some",
-        "any",
-        "all",
-        "each",
-        "every",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "how",
-        "why",
-        "when",
-        "where",
-        "there",
-        "here",
-        "about",
-        "into",
-        "over",
-        "than",
-        "too",
-        "up",
-        "down",
-        "out",
-        "off",
-        "again",
-        "once",
-        "only",
-        "own",
-        "same",
-        "such",
-        "both",
-        "few",
-        "other",
-        "nor",
-        "let",
-        "get",
-        "got",
-        "make",
-        "made",
-        "lot",
-        "lots",
-        "thing",
-        "things",
-        "way",
-        "well",
-        "like",
-    ]
+STOP_EN = frozenset(
+    """a an the and or but if then so to of in on at by for with from as is are was were be been being it its
+    this that these those i you we they he she my our your their me us them do does did will would should could
+    can may might must have has had not no yes also just very really more most some any all each every what which
+    who whom how why when where there here about into over than too up down out off again once only own same such
+    both few other nor let get got make made lot lots thing things way well like time times day days week weeks
+    year years after before back first last next new good great better best much many one two three go going went
+    want need use used using try work works working people someone something always never often sometimes""".split()
 )
-STOP_ZH = set(
-    [
-        "我们",
-        "你们",
-        "他们",
-        "这个",
-        "那个",
-        "一个",
-        "一些",
-        "这些",
-        "那些",
-        "就是",
-        "然后",
-        "因为",
-        "所以",
-        "但是",
-        "而且",
-        "如果",
-        "可以",
-        "可能",
-        "需要",
-        "应该",
-        "进行",
-        "通过",
-        "我会",
-        "首先",
-        "其次",
-        "最后",
-        "同时",
-        "以及",
-        "还有",
-        "还是",
-        "或者",
-        "非常",
-        "比较",
-        "什么",
-        "怎么",
-        "如何",
-        "这样",
-        "那样",
-        "自己",
-        "问题",
-        "方面",
-        "时候",
-        "已经",
-        "觉得",
-        "认为",
-        "一下",
-        "一定",
-        "东西",
-        "事情",
-        "能够",
-        "之后",
-        "之前",
-        "其实",
-        "当然",
-        "主要",
-        "重要",
-        "具体",
-        "对于",
-        "关于",
-        "他们",
-        "大家",
-        "很多",
-        "更多",
-        "作为",
-        "包括",
-    ]
+STOP_ZH = frozenset(
+    """我们 你们 他们 这个 那个 一个 一些 这些 那些 就是 然后 因为 所以 但是 而且 如果 可以 可能 需要 应该 进行
+    通过 我会 首先 其次 最后 同时 以及 还有 还是 或者 非常 比较 什么 怎么 如何 这样 那样 自己 问题 方面 时候 已经
+    觉得 认为 一下 一定 东西 事情 能够 之后 之前 其实 当然 主要 重要 具体 对于 关于 大家 很多 更多 作为 包括 最近
+    平时 每天 今年 去年 时间 喜欢 特别 一样 一直 开始 知道 没有 不是 就会 会有 那么 这么 我觉 觉得 我认为""".split()
 )
 
 
@@ -345,10 +173,12 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
+    """Crude and consistent: `disagreed`, `disagreement` and `disagree` all become `disagre`."""
+    for suffix in ("ments", "ment", "ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def tokens(text: str, language: str) -> list[str]:
@@ -356,10 +186,12 @@ def tokens(text: str, language: str) -> list[str]:
     text = normalize(text, language)
     if has_cjk(text):
         words = [w.strip() for w in segment(text)]
-        return [
-            w for w in words if w and w not in STOP_ZH and (len(w) >= 2 or (w.isalnum() and not w.isascii()))
-        ]
-    return [_stem(w) for w in re.findall(r"[a-z0-9][a-z0-9+/-]*", text) if w not in STOP_EN and len(w) > 1]
+        return [w for w in words if len(w) >= 2 and w not in STOP_ZH and not w.isdigit()]
+    return [
+        _stem(w)
+        for w in re.findall(r"[a-z0-9][a-z0-9+/-]*", text)
+        if w not in STOP_EN and len(w) > 1 and not w.isdigit()
+    ]
 
 
 def term_in(term: str, sentence_norm: str, language: str) -> bool:
@@ -373,6 +205,10 @@ def term_in(term: str, sentence_norm: str, language: str) -> bool:
     words = " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", term_norm))
     body = " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", sentence_norm))
     return bool(words) and re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", body) is not None
+
+
+def buzzword_count(sentence_norm: str, language: str) -> int:
+    return sum(term_in(word, sentence_norm, language) for word in (*BUZZWORDS_ZH, *BUZZWORDS_EN))
 
 
 def is_buzzword(term: str) -> bool:
@@ -465,7 +301,8 @@ def analyze(question: Question, answer: str, language: str) -> AnswerSignals:
     vocabulary = topic_vocabulary(question, language)
     words = tokens(usable, language)
     shared = {w for w in words if w in vocabulary}
-    signals.topicality = min(1.0, len(shared) / 10)
+    echoed = shared & set(tokens(question.text, language))
+    signals.topicality = min(1.0, (len(shared) + 2 * len(echoed)) / 12)
     if words and len(shared) / max(1, len(set(words))) < 0.08 and len(shared) < 3:
         flags.append("off_topic")
         signals.topicality = min(signals.topicality, 0.05)

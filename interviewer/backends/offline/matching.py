@@ -15,6 +15,7 @@ from interviewer.engine.signals import (
     EXAMPLE_MARKERS,
     METRIC,
     AnswerSignals,
+    buzzword_count,
     key_terms,
     normalize,
     per_question,
@@ -26,6 +27,7 @@ from interviewer.engine.signals import (
 
 OVERLAP_WEIGHT = 0.3
 SUPPORT_WEIGHT = 0.4
+GENERIC_DISCOUNT = 0.5
 COVERED_AT = 1.7
 PARTIAL_AT = 0.6
 
@@ -41,10 +43,14 @@ def _sentence_strength(
     norm = normalize(text, language)
     hits = {t.lower(): w for t, w in key_terms(point) if term_in(t, norm, language)}
     own = set(tokens(point.text, language)) - _question_words(question, language)
-    overlap = len(own & set(tokens(text, language)) - {h.lower() for h in hits})
-    strength = sum(hits.values()) + OVERLAP_WEIGHT * min(overlap, 3)
+    overlap = len(own & set(tokens(text, language)) - set(tokens(" ".join(hits), language)))
+    # overlap alone stays under PARTIAL_AT: words in common support a point, they never make one
+    strength = sum(hits.values()) + OVERLAP_WEIGHT * min(overlap, 3 if hits else 1)
     if strength and (METRIC.search(text) or EXAMPLE_MARKERS.search(text)):
         strength *= 1.15
+    buzz = buzzword_count(norm, language)
+    if buzz >= 2 and buzz >= len(hits):
+        strength *= GENERIC_DISCOUNT  # a sentence of slogans shows little, whatever words it borrows
     return strength, set(hits)
 
 
