@@ -160,6 +160,42 @@ def bank_export(name: str, fmt: str, output: str | None) -> None:
         click.echo(FORMATS[fmt](loaded), nl=False)
 
 
+@bank.command("keypoints")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Also replace key points that are already written.")
+@click.option("--backend", type=click.Choice(["offline", "openai"]), default="offline", show_default=True)
+@click.option("--model", help="Model name (INTERVIEWER_MODEL).")
+@click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was drafted as JSON.")
+def bank_keypoints(
+    path: str, force: bool, backend: str, model: str | None, base_url: str | None, as_json: bool
+) -> None:
+    """Draft key points for questions that have none, into the bank file, for a person to edit."""
+    from interviewer.bank.keypoints import draft_key_points
+    from interviewer.bank.loader import load_bank_file
+    from interviewer.bank.writer import write_bank
+
+    loaded = load_bank_file(path)
+    drafter = draft_key_points
+    if backend == "openai":
+        from interviewer.backends.openai_chat import OpenAIChatBackend
+        from interviewer.config import load_settings
+
+        drafter = OpenAIChatBackend(load_settings(base_url=base_url, model=model)).draft_key_points
+    drafted = {}
+    for question in loaded.questions:
+        if question.key_points and not force:
+            continue
+        question.key_points = drafter(question, loaded.language)
+        drafted[question.number] = [p.text for p in question.key_points]
+    write_bank(loaded, path)
+    if as_json:
+        _echo_json({"path": path, "drafted": drafted})
+        return
+    kept = len(loaded.questions) - len(drafted)
+    click.echo(f"drafted key points for {len(drafted)} questions, kept {kept} written by hand; edit {path}")
+
+
 # ---- interviews --------------------------------------------------------------------------
 
 

@@ -78,3 +78,29 @@ def test_imported_bank_is_found_by_id(tmp_path):
     assert (
         json.loads(invoke("bank", "show", "my-seed", "--json").output)["questions"][8]["incomplete"] is True
     )
+
+
+def test_keypoints_drafts_for_empty_questions_and_keeps_hand_written_ones(tmp_path):
+    from interviewer.bank.loader import load_bank_file
+
+    out = tmp_path / "seed.yaml"
+    invoke("bank", "import", SEED_DOCUMENT, "-o", str(out))
+    result = invoke("bank", "keypoints", str(out), "--json")
+    assert len(json.loads(result.output)["drafted"]) == 9
+    drafted = load_bank_file(out)
+    for question in drafted.questions:
+        assert 3 <= len(question.key_points) <= 8
+        assert all(p.keywords and p.text for p in question.key_points)
+        assert all(
+            p.text in question.reference or p.text[:10] in question.reference for p in question.key_points
+        )
+    question = drafted.questions[0]
+    question.key_points[0].text = "written by hand"
+    from interviewer.bank.writer import write_bank
+
+    write_bank(drafted, out)
+    again = json.loads(invoke("bank", "keypoints", str(out), "--json").output)
+    assert again["drafted"] == {}
+    assert load_bank_file(out).questions[0].key_points[0].text == "written by hand"
+    forced = json.loads(invoke("bank", "keypoints", str(out), "--force", "--json").output)
+    assert len(forced["drafted"]) == 9

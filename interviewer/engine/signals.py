@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 from interviewer.bank.chinese import has_cjk, segment, to_simplified
@@ -122,7 +122,8 @@ STOP_ZH = frozenset(
     """我们 你们 他们 这个 那个 一个 一些 这些 那些 就是 然后 因为 所以 但是 而且 如果 可以 可能 需要 应该 进行
     通过 我会 首先 其次 最后 同时 以及 还有 还是 或者 非常 比较 什么 怎么 如何 这样 那样 自己 问题 方面 时候 已经
     觉得 认为 一下 一定 东西 事情 能够 之后 之前 其实 当然 主要 重要 具体 对于 关于 大家 很多 更多 作为 包括 最近
-    平时 每天 今年 去年 时间 喜欢 特别 一样 一直 开始 知道 没有 不是 就会 会有 那么 这么 我觉 觉得 我认为""".split()
+    平时 每天 今年 去年 时间 喜欢 特别 一样 一直 开始 知道 没有 不是 就会 会有 那么 这么 我觉 觉得 我认为
+    第一 第二 第三 第四 此外 另外 需从 要求 利用 使用 成为 增加 重点 目标 实现 建立 提升""".split()
 )
 
 
@@ -154,6 +155,7 @@ def is_zh(language: str) -> bool:
     return language.lower().startswith("zh")
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str, language: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     return to_simplified(text) if is_zh(language) or has_cjk(text) else text
@@ -181,17 +183,23 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
-def tokens(text: str, language: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def tokens(text: str, language: str) -> tuple[str, ...]:
     """Content words: jieba for Chinese (Latin words kept whole), stemmed words for English."""
     text = normalize(text, language)
     if has_cjk(text):
         words = [w.strip() for w in segment(text)]
-        return [w for w in words if len(w) >= 2 and w not in STOP_ZH and not w.isdigit()]
-    return [
+        return tuple(w for w in words if len(w) >= 2 and w not in STOP_ZH and not w.isdigit())
+    return tuple(
         _stem(w)
         for w in re.findall(r"[a-z0-9][a-z0-9+/-]*", text)
         if w not in STOP_EN and len(w) > 1 and not w.isdigit()
-    ]
+    )
+
+
+@lru_cache(maxsize=8192)
+def _stems(text_norm: str) -> str:
+    return " " + " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", text_norm)) + " "
 
 
 def term_in(term: str, sentence_norm: str, language: str) -> bool:
@@ -202,11 +210,11 @@ def term_in(term: str, sentence_norm: str, language: str) -> bool:
         return False
     if has_cjk(term_norm) or not term_norm.isascii():
         return term_norm in sentence_norm
-    words = " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", term_norm))
-    body = " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", sentence_norm))
-    return bool(words) and re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", body) is not None
+    words = _stems(term_norm)
+    return words.strip() != "" and words in _stems(sentence_norm)
 
 
+@lru_cache(maxsize=8192)
 def buzzword_count(sentence_norm: str, language: str) -> int:
     return sum(term_in(word, sentence_norm, language) for word in (*BUZZWORDS_ZH, *BUZZWORDS_EN))
 
