@@ -19,10 +19,10 @@ from interviewer.bank.loader import resolve_bank
 from interviewer.config import Settings, load_settings
 from interviewer.engine.critique import RUBRIC_VERSION
 from interviewer.engine.selection import select_questions
-from interviewer.engine.session import Session
+from interviewer.engine.session import Output, Session
 from interviewer.prompts import messages
 from interviewer.render import render_output
-from interviewer.terminal import console_for, read_answers, run, typed_answers
+from interviewer.terminal import StreamPrinter, console_for, read_answers, run, typed_answers
 from interviewer.transcript.writer import (
     SCHEMA_VERSION,
     Scrubber,
@@ -97,6 +97,7 @@ def start_interview(
     )
     if not scripted:
         console.print(f"[dim]{words['help']}[/dim]")
+    printer = StreamPrinter(console) if chosen.streams else None
     session = Session(
         bank,
         selected,
@@ -105,10 +106,15 @@ def start_interview(
         max_follow_ups=max_follow_ups,
         sink=writer.write,
         fallback=OfflineBackend() if chosen.name != "offline" else None,
+        stream=printer,
     )
     feed = iter(scripted) if scripted is not None else typed_answers(console, bank.language)
+
+    def show(output: Output) -> None:
+        render_output(console, output, bank.language, streamed=printer.take() if printer else False)
+
     try:
-        summary = run(session, feed, lambda output: render_output(console, output, bank.language))
+        summary = run(session, feed, show)
     except KeyboardInterrupt:
         click.echo(f"\nsaved: {writer.path}", err=True)
         raise

@@ -18,8 +18,11 @@ MARK = {Verdict.covered: "✓", Verdict.partial: "~", Verdict.missing: "✗"}
 VERDICT_STYLE = {Verdict.covered: "green", Verdict.partial: "yellow", Verdict.missing: "red"}
 
 
-def render_output(console: Console, output: Output, language: str) -> None:
-    if output.kind == "question":
+def render_output(console: Console, output: Output, language: str, streamed: bool = False) -> None:
+    if streamed and output.kind in ("question", "probe"):
+        label = "question_header" if output.kind == "question" else "follow_up_header"
+        console.print(f"[dim]({escape(say(language, label, index=output.index, total=output.total))})[/dim]")
+    elif output.kind == "question":
         title = say(language, "question_header", index=output.index, total=output.total)
         console.print(Panel(escape(output.text), title=title, title_align="left", border_style="cyan"))
     elif output.kind == "probe":

@@ -85,6 +85,27 @@ def run(session: Session, answers: Iterator[str], show: Callable[[Output], None]
     return session.summary()
 
 
+class StreamPrinter:
+    """Prints the model's words as they arrive; remembers that it did, so the finished
+    question or probe is not printed a second time."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.streamed = False
+
+    def __call__(self, chunk: str) -> None:
+        if not self.streamed:
+            self.console.print()
+        self.streamed = True
+        self.console.print(chunk, end="", markup=False, highlight=False, soft_wrap=True)
+
+    def take(self) -> bool:
+        streamed, self.streamed = self.streamed, False
+        if streamed:
+            self.console.print()
+        return streamed
+
+
 def console_for(json_mode: bool) -> Console:
     """With --json the answer is the JSON on stdout; the conversation goes to stderr."""
     return Console(stderr=json_mode, highlight=False)

@@ -55,6 +55,10 @@ class Backend(Protocol):
 
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment: ...
 
+    def take_usage(self) -> list[dict]:
+        """Token usage of the calls since the last time it was asked (for the transcript)."""
+        ...
+
     def describe(self, language: str) -> dict[str, object]:
         """What a transcript records about this backend (never a key)."""
         ...

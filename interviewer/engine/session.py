@@ -126,9 +126,13 @@ class Session:
             return self._do(action, *args)
 
     def _do(self, action: str, *args):
-        if action == "grade":
-            return grade_answer(*args, self.backend)
-        return getattr(self.backend, action)(*args)
+        try:
+            if action == "grade":
+                return grade_answer(*args, self.backend)
+            return getattr(self.backend, action)(*args)
+        finally:
+            for usage in self.backend.take_usage():
+                self.sink("usage", {"number": self.question.number, **usage})
 
     def start(self) -> list[Output]:
         """Skips to `start_at` (a resumed interview) and asks the first question."""

@@ -38,6 +38,9 @@ class OfflineBackend:
                 verdict.suggestion = say(turn.language, "suggest", point=point.text)
         return Assessment(verdicts=verdicts)
 
+    def take_usage(self) -> list[dict]:
+        return []
+
     def describe(self, language: str) -> dict[str, object]:
         return {
             "backend": self.name,
