@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from interviewer import __version__
 from interviewer.backends import make_backend
@@ -20,7 +21,7 @@ from interviewer.config import Settings, load_settings
 from interviewer.engine.critique import RUBRIC_VERSION
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Output, Session
-from interviewer.prompts import messages
+from interviewer.prompts import say
 from interviewer.render import render_output
 from interviewer.terminal import StreamPrinter, console_for, read_answers, run, typed_answers
 from interviewer.transcript.writer import (
@@ -90,13 +91,13 @@ def start_interview(
             },
         },
     )
-    words = messages(bank.language)
+    who = f"{chosen.name} ({chosen.model})" if chosen.model else chosen.name
+    console.print(f"[bold]{escape(bank.title)}[/bold]")
     console.print(
-        f"[bold]{bank.title}[/bold] · {len(selected)} · {mode} · "
-        f"{chosen.name}{' · ' + chosen.model if chosen.model else ''}\n[dim]{writer.path}[/dim]"
+        f"[dim]{escape(say(bank.language, 'banner', count=len(selected), mode=mode, backend=who, path=writer.path))}[/dim]"
     )
     if not scripted:
-        console.print(f"[dim]{words['help']}[/dim]")
+        console.print(f"[dim]{escape(say(bank.language, 'help'))}[/dim]")
     printer = StreamPrinter(console) if chosen.streams else None
     session = Session(
         bank,

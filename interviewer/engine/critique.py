@@ -13,10 +13,10 @@ from pydantic import BaseModel, Field
 
 from interviewer.bank.models import Question
 
-RUBRIC_VERSION = "rubric-2"
+RUBRIC_VERSION = "rubric-1"
 CREDIT = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
-COVERAGE_POINTS = 80
-TOPIC_POINTS = 10
+COVERAGE_POINTS = 85
+TOPIC_POINTS = 5
 SPECIFICS_POINTS = 10
 
 

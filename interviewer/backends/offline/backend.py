@@ -12,9 +12,10 @@ from interviewer.engine.signals import AnswerSignals
 from interviewer.prompts import say, template, template_version
 
 
-def _variant(options: list[str], *keys: str) -> str:
-    digest = hashlib.sha256("|".join(keys).encode("utf-8")).digest()
-    return options[digest[0] % len(options)]
+def _variant(options: list[str], key: str, position: int) -> str:
+    """Same question, same wording; consecutive probes of one question use different wordings."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return options[(digest[0] + position) % len(options)]
 
 
 class OfflineBackend:
@@ -29,13 +30,14 @@ class OfflineBackend:
         if target is None:
             return template("probe_vague", turn.language)
         options = [part.strip() for part in template("probe", turn.language).split("\n---\n")]
-        return _variant(options, turn.question.id, target.id).format(topic=target.topic)
+        position = [p.id for p in turn.question.key_points].index(target.id)
+        return _variant(options, turn.question.id, position).format(topic=target.topic)
 
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
         verdicts = [match_point(turn.question, point, signals) for point in turn.question.key_points]
         for verdict, point in zip(verdicts, turn.question.key_points, strict=True):
             if verdict.verdict != Verdict.covered:
-                verdict.suggestion = say(turn.language, "suggest", point=point.text)
+                verdict.suggestion = verdict.reference or say(turn.language, "suggest", point=point.text)
         return Assessment(verdicts=verdicts)
 
     def take_usage(self) -> list[dict]:

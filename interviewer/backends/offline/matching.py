@@ -28,7 +28,7 @@ from interviewer.engine.signals import (
 OVERLAP_WEIGHT = 0.3
 SUPPORT_WEIGHT = 0.4
 GENERIC_DISCOUNT = 0.5
-COVERED_AT = 1.7
+COVERED_AT = 1.9
 PARTIAL_AT = 0.6
 
 
