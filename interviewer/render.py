@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from interviewer.engine.critique import Critique, Verdict
 from interviewer.engine.session import Output, Summary
@@ -44,6 +46,10 @@ def render_output(console: Console, output: Output, language: str, streamed: boo
         console.print(f"[dim]{escape(output.text)}[/dim]")
 
 
+def _indented(text: str, style: str = "") -> Padding:
+    return Padding(Text(text, style=style), (0, 0, 0, 4))
+
+
 def render_critique(console: Console, critique: Critique, language: str) -> None:
     header = say(language, "feedback_header", number=critique.question_number, score=critique.score)
     console.print(f"\n[bold]{escape(header)}[/bold]")
@@ -55,14 +61,12 @@ def render_critique(console: Console, critique: Critique, language: str) -> None
             f"[{style}]{MARK[point.verdict]} {escape(say(language, point.verdict.value))}[/] {escape(point.point)}"
         )
         if point.evidence:
-            console.print(f"    [dim]“{escape(point.evidence)}”[/dim]")
+            console.print(_indented(f"“{point.evidence}”", "dim"))
         if point.verdict != Verdict.covered:
             if point.suggestion:
-                console.print(f"    {escape(say(language, 'suggestion'))}: {escape(point.suggestion)}")
-            if point.reference:
-                console.print(
-                    f"    [dim]{escape(say(language, 'reference'))}: {escape(point.reference)}[/dim]"
-                )
+                console.print(_indented(f"{say(language, 'suggestion')}: {point.suggestion}"))
+            if point.reference and point.reference != point.suggestion:
+                console.print(_indented(f"{say(language, 'reference')}: {point.reference}", "dim"))
     if critique.feedback:
         console.print(escape(critique.feedback))
     for note in critique.notes:

@@ -28,6 +28,8 @@ from interviewer.prompts import template, template_version
 TIMEOUT_SECONDS = 60.0
 MAX_RETRIES = 2
 OUTPUT_TOKENS = 1024
+SPOKEN_TOKENS = 300  # a question or a probe is a few sentences; a rambling model is cut short
+MAX_PROBE_CHARS = 600
 LEAK_CHARS = {"zh": 12, "en": 40}
 TEMPLATES = ("system", "ask", "follow_up", "follow_up_vague", "critique", "keypoints")
 
@@ -151,10 +153,11 @@ class OpenAIChatBackend:
         content = f"{instruction}\n\n{_delimit('question', turn.question.text)}\n\n{_delimit('candidate_answer', self._fit(answer, 0))}"
         messages = [*self._prefix(turn), {"role": "user", "content": content}]
         text = self._stream_text(messages, None if turn.mode == "exam" else stream, "follow_up")
-        if turn.mode == "exam" and self._leaks(text, turn):
-            return self.offline.probe(turn, target, answer)
-        if stream is not None and turn.mode == "exam":
-            stream(text)
+        replaced = len(text) > MAX_PROBE_CHARS or (turn.mode == "exam" and self._leaks(text, turn))
+        if replaced:
+            text = self.offline.probe(turn, target, answer)
+        if stream is not None and (replaced or turn.mode == "exam"):
+            stream(("\n\n" if turn.mode == "practice" else "") + text)
         return text
 
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
@@ -283,7 +286,12 @@ class OpenAIChatBackend:
         options: dict = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
         try:
             response = self.client.chat.completions.create(
-                model=self.model, messages=messages, stream=True, temperature=0.3, **options
+                model=self.model,
+                messages=messages,
+                stream=True,
+                temperature=0.3,
+                max_tokens=SPOKEN_TOKENS,
+                **options,
             )
             parts: list[str] = []
             for chunk in response:
@@ -354,7 +362,7 @@ class OpenAIChatBackend:
                         )
                 history = [
                     *history,
-                    {"role": "assistant", "content": raw},
+                    {"role": "assistant", "content": raw[:2000]},
                     {
                         "role": "user",
                         "content": f"That reply was not valid: {error}. Reply again with valid JSON only.",
