@@ -313,6 +313,157 @@ def calibrate(bank_name, answers_file, backend, model, base_url, as_json) -> Non
     click.echo(f"injection <= partial and <= vague+10: {report.injection_ok}/{report.injection_total}")
 
 
+# ---- transcripts ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--answers", type=click.Path(allow_dash=True), help="Scripted answers, separated by lines of ---."
+)
+@click.option("--force", is_flag=True, help="Resume even though the bank changed since.")
+@click.option("--model", help="Model name (default: the one the interview used).")
+@click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def resume(path, answers, force, model, base_url, as_json) -> None:
+    """Continue an unfinished interview from its last answered question, with the same settings."""
+    from interviewer.interview import resume_interview
+
+    resume_interview(path=path, answers=answers, force=force, base_url=base_url, model=model, as_json=as_json)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--step", is_flag=True, help="Pause after each question (Enter goes on).")
+@click.option("--json", "as_json", is_flag=True, help="Print the interview as JSON.")
+def replay(path, step, as_json) -> None:
+    """Go through a past interview turn by turn, each critique beside its answer."""
+    from interviewer.render import render_replay
+    from interviewer.terminal import console_for
+    from interviewer.transcript.record import load_record
+    from interviewer.transcript.report import report_data
+
+    record = load_record(path)
+    for problem in record.transcript.problems:
+        click.echo(f"interviewer: warning: {problem}", err=True)
+    if as_json:
+        _echo_json(report_data(record))
+        return
+    render_replay(console_for(False), record, pause=(lambda: click.pause("")) if step else None)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option(
+    "--compare", is_flag=True, help="Several candidates' interviews of one bank side by side (html or csv)."
+)
+@click.option(
+    "--price", nargs=2, type=float, help="USD per million prompt and completion tokens, to show cost."
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def report(paths, fmt, output, compare, price, as_json) -> None:
+    """A report of one interview, or with --compare a screening table of several."""
+    from interviewer.transcript import report as reports
+    from interviewer.transcript.history import find_transcripts, load_records
+    from interviewer.transcript.record import load_record
+
+    fmt = "json" if as_json else fmt
+    if compare or len(paths) > 1 or Path(paths[0]).is_dir():
+        records, problems = load_records(find_transcripts(list(paths)))
+        for problem in problems:
+            click.echo(f"interviewer: warning: {problem}", err=True)
+        if not records:
+            raise InterviewerError("no readable transcripts to compare")
+        if fmt == "json":
+            text = json.dumps(reports.compare_rows(records)[1], ensure_ascii=False, indent=2)
+        elif fmt == "csv":
+            text = reports.compare_csv(records)
+        else:
+            text = reports.compare_html(records)
+    else:
+        record = load_record(paths[0])
+        for problem in record.transcript.problems:
+            click.echo(f"interviewer: warning: {problem}", err=True)
+        data = reports.report_data(record, tuple(price) if price else None)
+        if fmt == "csv":
+            raise click.UsageError("csv is for --compare; use md, html or json for one interview")
+        text = {"md": reports.to_markdown, "html": reports.to_html}.get(
+            fmt, lambda d: json.dumps(d, ensure_ascii=False, indent=2)
+        )(data)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--bank", "bank_name", help="Only interviews of this bank.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False),
+    help="Transcripts folder (INTERVIEWER_TRANSCRIPTS_DIR).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(bank_name, folder, as_json) -> None:
+    """Past interviews, and each question's score over attempts."""
+    from interviewer.config import load_settings
+    from interviewer.transcript.history import find_transcripts, history_data, load_records
+
+    where = Path(folder) if folder else load_settings().transcripts_dir
+    if not where.is_dir():
+        raise InterviewerError(
+            f"no transcripts folder at {where}; run `interviewer practice` first or pass --dir"
+        )
+    records, problems = load_records(find_transcripts([str(where)]), bank_name)
+    for problem in problems:
+        click.echo(f"interviewer: warning: {problem}", err=True)
+    data = history_data(records)
+    if as_json:
+        _echo_json(data)
+        return
+    if not records:
+        click.echo(f"no interviews in {where}" + (f" for bank {bank_name}" if bank_name else ""), err=True)
+        return
+    for row in data["interviews"]:
+        state = "done" if row["finished"] else "open"
+        regraded = "  (regrade)" if row["regrade_of"] else ""
+        click.echo(
+            f"{(row['started'] or '')[:16]:<17} {row['bank']:<24} {row['mode'] or '':<8} {row['backend'] or '':<8} "
+            f"{row['overall'] if row['overall'] is not None else '-':>5}  {row['answered']}/{row['total']} {state}{regraded}"
+        )
+    for bank_id, questions in data["progress"].items():
+        click.echo(f"\n{bank_id}: score per question over attempts")
+        for number, scores in sorted(questions.items()):
+            click.echo(f"  Q{number:<3} " + " → ".join(f"{s:g}" for s in scores))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False, exists=True))
+@endpoint_options
+@click.option("-o", "--output", type=click.Path(), help="Folder or .jsonl file for the new transcript.")
+@click.option("--force", is_flag=True, help="Regrade even though the bank changed since.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new summary as JSON.")
+def regrade(path, backend, model, base_url, output, force, as_json) -> None:
+    """Grade a transcript's answers again (another backend, model or rubric) into a new transcript."""
+    from interviewer.regrade import regrade as run_regrade
+
+    new_path, summary = run_regrade(
+        path, backend=backend, model=model, base_url=base_url, output=output, force=force
+    )
+    if as_json:
+        _echo_json({"transcript": str(new_path), "regrade_of": path, **summary.model_dump(mode="json")})
+        return
+    for result in summary.results:
+        click.echo(f"Q{result.number:<3} {result.score:g}")
+    click.echo(f"overall {summary.overall:g}; wrote {new_path}")
+
+
 def main() -> None:
     """One top-level handler: expected errors are one line on stderr, Ctrl-C exits 130."""
     debug = bool(os.environ.get("INTERVIEWER_DEBUG"))

@@ -1,13 +1,12 @@
 """Putting an interview together: settings, bank, backend, transcript, session, front end.
 
 The transcript is opened before the first question, so an unwritable folder is reported
-before anyone has typed an answer.
+before anyone has typed an answer. `resume` reopens the same file and carries on.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -15,15 +14,19 @@ from rich.markup import escape
 
 from interviewer import __version__
 from interviewer.backends import make_backend
+from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.loader import resolve_bank
+from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings, load_settings
-from interviewer.engine.critique import RUBRIC_VERSION
+from interviewer.engine.critique import RUBRIC_VERSION, Critique
 from interviewer.engine.selection import select_questions
-from interviewer.engine.session import Output, Session
+from interviewer.engine.session import Output, QuestionResult, Session
+from interviewer.errors import InterviewerError
 from interviewer.prompts import say
 from interviewer.render import render_output
 from interviewer.terminal import StreamPrinter, console_for, read_answers, run, typed_answers
+from interviewer.transcript.record import load_record
 from interviewer.transcript.writer import (
     SCHEMA_VERSION,
     Scrubber,
@@ -34,6 +37,10 @@ from interviewer.transcript.writer import (
 )
 
 
+def scrubber(settings: Settings) -> Scrubber:
+    return Scrubber([settings.api_key.get_secret_value()] if settings.api_key else [])
+
+
 def open_transcript(
     settings: Settings, target: str | None, bank_id: str, session_id: str
 ) -> TranscriptWriter:
@@ -41,74 +48,73 @@ def open_transcript(
         path = Path(target)
     else:
         path = transcript_path(Path(target) if target else settings.transcripts_dir, bank_id, session_id)
-    secrets = [settings.api_key.get_secret_value()] if settings.api_key else []
-    return TranscriptWriter(path, Scrubber(secrets))
+    return TranscriptWriter(path, scrubber(settings))
 
 
-def start_interview(
+def session_start_event(
     *,
-    bank_name: str | None,
-    backend: str | None,
-    model: str | None,
-    base_url: str | None,
+    session_id: str,
+    bank: Bank,
+    bank_ref: str,
     mode: str,
-    questions: str | None,
-    count: int | None,
-    shuffle: bool,
-    seed: int | None,
+    backend: Backend,
+    settings: Settings,
+    extra: dict,
+) -> dict:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "session_id": session_id,
+        "started": now_iso(),
+        "interviewer_version": __version__,
+        "bank": {
+            "id": bank.id,
+            "ref": bank_ref,
+            "title": bank.title,
+            "hash": bank.content_hash,
+            "source": bank.source,
+        },
+        "language": bank.language,
+        "mode": mode,
+        **backend.describe(bank.language),
+        "base_url_host": settings.base_url_host if backend.name != "offline" else None,
+        "rubric_version": RUBRIC_VERSION,
+        "settings": {"context_tokens": settings.context_tokens, **extra},
+    }
+
+
+def _drive(
+    *,
+    bank: Bank,
+    selected: list[Question],
+    backend: Backend,
+    writer: TranscriptWriter,
+    mode: str,
     max_follow_ups: int,
-    transcript: str | None,
     answers: str | None,
     as_json: bool,
+    restore: dict | None = None,
 ) -> None:
-    settings = load_settings(base_url=base_url, model=model)
-    bank = resolve_bank(bank_name)
-    selected = select_questions(bank, questions, count, shuffle, seed)
-    chosen = make_backend(backend, settings)
     console = console_for(as_json)
     scripted = read_answers(answers) if answers else None
-    session_id = new_session_id()
-    writer = open_transcript(settings, transcript, bank.id, session_id)
-    writer.write(
-        "session_start",
-        {
-            "schema_version": SCHEMA_VERSION,
-            "session_id": session_id,
-            "started": now_iso(),
-            "interviewer_version": __version__,
-            "bank": {"id": bank.id, "title": bank.title, "hash": bank.content_hash, "source": bank.source},
-            "language": bank.language,
-            "mode": mode,
-            **chosen.describe(bank.language),
-            "base_url_host": settings.base_url_host if chosen.name != "offline" else None,
-            "rubric_version": RUBRIC_VERSION,
-            "settings": {
-                "questions": [q.number for q in selected],
-                "max_follow_ups": max_follow_ups,
-                "shuffle": shuffle,
-                "seed": seed,
-                "context_tokens": settings.context_tokens,
-            },
-        },
-    )
-    who = f"{chosen.name} ({chosen.model})" if chosen.model else chosen.name
+    who = f"{backend.name} ({backend.model})" if backend.model else backend.name
     console.print(f"[bold]{escape(bank.title)}[/bold]")
-    console.print(
-        f"[dim]{escape(say(bank.language, 'banner', count=len(selected), mode=mode, backend=who, path=writer.path))}[/dim]"
-    )
+    banner = say(bank.language, "banner", count=len(selected), mode=mode, backend=who, path=writer.path)
+    console.print(f"[dim]{escape(banner)}[/dim]")
     if not scripted:
         console.print(f"[dim]{escape(say(bank.language, 'help'))}[/dim]")
-    printer = StreamPrinter(console) if chosen.streams else None
+    printer = StreamPrinter(console) if backend.streams else None
     session = Session(
         bank,
         selected,
-        chosen,
+        backend,
         mode=mode,
         max_follow_ups=max_follow_ups,
         sink=writer.write,
-        fallback=OfflineBackend() if chosen.name != "offline" else None,
+        fallback=OfflineBackend() if backend.name != "offline" else None,
         stream=printer,
     )
+    if restore:
+        session.restore(**restore)
     feed = iter(scripted) if scripted is not None else typed_answers(console, bank.language)
 
     def show(output: Output) -> None:
@@ -131,5 +137,116 @@ def start_interview(
         )
     else:
         click.echo(f"saved: {writer.path}", err=True)
-    if not summary.finished and scripted is not None:
-        sys.exit(0)
+
+
+def start_interview(
+    *,
+    bank_name: str | None,
+    backend: str | None,
+    model: str | None,
+    base_url: str | None,
+    mode: str,
+    questions: str | None,
+    count: int | None,
+    shuffle: bool,
+    seed: int | None,
+    max_follow_ups: int,
+    transcript: str | None,
+    answers: str | None,
+    as_json: bool,
+) -> None:
+    settings = load_settings(base_url=base_url, model=model)
+    bank = resolve_bank(bank_name)
+    selected = select_questions(bank, questions, count, shuffle, seed)
+    chosen = make_backend(backend, settings)
+    if answers and answers != "-":
+        read_answers(answers)  # a missing answers file is reported before a transcript is made
+    session_id = new_session_id()
+    writer = open_transcript(settings, transcript, bank.id, session_id)
+    writer.write(
+        "session_start",
+        session_start_event(
+            session_id=session_id,
+            bank=bank,
+            bank_ref=bank_name or bank.id,
+            mode=mode,
+            backend=chosen,
+            settings=settings,
+            extra={
+                "questions": [q.number for q in selected],
+                "max_follow_ups": max_follow_ups,
+                "shuffle": shuffle,
+                "seed": seed,
+            },
+        ),
+    )
+    _drive(
+        bank=bank,
+        selected=selected,
+        backend=chosen,
+        writer=writer,
+        mode=mode,
+        max_follow_ups=max_follow_ups,
+        answers=answers,
+        as_json=as_json,
+    )
+
+
+def resume_interview(
+    *, path: str, answers: str | None, force: bool, base_url: str | None, model: str | None, as_json: bool
+) -> None:
+    record = load_record(path)
+    start = record.start
+    if not start:
+        raise InterviewerError(f"{path} has no session_start event; it cannot be resumed")
+    if record.finished:
+        raise InterviewerError(f"{path} is already finished; `interviewer replay {path}` or `report` show it")
+    bank = resolve_bank(start["bank"].get("ref") or start["bank"]["id"])
+    if bank.content_hash != start["bank"]["hash"] and not force:
+        raise InterviewerError(
+            f"bank {bank.id!r} changed since this interview began (hash {start['bank']['hash']} is now "
+            f"{bank.content_hash}); resume with --force to grade the rest against the new bank"
+        )
+    stored = start["settings"]
+    settings = load_settings(base_url=base_url, model=model or start.get("model"))
+    chosen = make_backend(start.get("backend", "offline"), settings)
+    selected = [bank.question(n) for n in stored["questions"]]
+    asked = {q.number: q for q in record.questions}
+    results: dict[int, QuestionResult] = {}
+    index = len(selected)
+    for position, question in enumerate(selected):
+        done = asked.get(question.number)
+        if done is None or not done.closed:
+            index = position
+            break
+        if done.critique:
+            critique = Critique.model_validate(done.critique)
+            results[question.number] = QuestionResult.from_critique(question.text, critique, done.follow_ups)
+        else:
+            results[question.number] = QuestionResult(
+                number=question.number, text=question.text, score=0.0, skipped=True
+            )
+    if index >= len(selected):
+        raise InterviewerError(f"{path} has every question answered; `interviewer report {path}` shows it")
+    pending = asked.get(selected[index].number)
+    writer = TranscriptWriter(record.path, scrubber(settings), seq=record.last_seq)
+    writer.write(
+        "resume", {"at_question": selected[index].number, "bank_hash": bank.content_hash, "forced": force}
+    )
+    _drive(
+        bank=bank,
+        selected=selected,
+        backend=chosen,
+        writer=writer,
+        mode=start.get("mode", "practice"),
+        max_follow_ups=stored.get("max_follow_ups", 2),
+        answers=answers,
+        as_json=as_json,
+        restore={
+            "index": index,
+            "results": results,
+            "answers": [t.text for t in pending.answers] if pending else [],
+            "follow_ups": pending.follow_ups if pending else 0,
+            "probed": pending.probed if pending else set(),
+        },
+    )

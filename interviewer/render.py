@@ -5,6 +5,8 @@ Colour and boxes only on a terminal; piped output stays plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
@@ -15,6 +17,7 @@ from rich.text import Text
 from interviewer.engine.critique import Critique, Verdict
 from interviewer.engine.session import Output, Summary
 from interviewer.prompts import say
+from interviewer.transcript.record import InterviewRecord
 
 MARK = {Verdict.covered: "✓", Verdict.partial: "~", Verdict.missing: "✗"}
 VERDICT_STYLE = {Verdict.covered: "green", Verdict.partial: "yellow", Verdict.missing: "red"}
@@ -122,3 +125,48 @@ def render_summary(console: Console, summary: Summary, language: str) -> None:
         if summary.finished
         else f"[yellow]{escape(say(language, 'unfinished'))}[/yellow]"
     )
+
+
+def render_replay(console: Console, record: InterviewRecord, pause: Callable[[], None] | None = None) -> None:
+    """A past interview turn by turn, the critique right after the answers it judged."""
+    language = record.language
+    start = record.start
+    console.print(f"[bold]{escape(start.get('bank', {}).get('title', ''))}[/bold]")
+    console.print(
+        f"[dim]{escape(str(start.get('started', '')))} · {escape(str(start.get('mode')))} · "
+        f"{escape(str(start.get('backend')))} {escape(str(start.get('model') or ''))}[/dim]"
+    )
+    for index, question in enumerate(record.questions, start=1):
+        for turn in question.turns:
+            if turn.kind == "question":
+                title = say(
+                    language,
+                    "question_header",
+                    index=index,
+                    total=len(start.get("settings", {}).get("questions", [])),
+                )
+                console.print(Panel(escape(turn.text), title=title, title_align="left", border_style="cyan"))
+            elif turn.kind == "follow_up":
+                console.print(
+                    Panel(
+                        escape(turn.text),
+                        title=say(language, "follow_up_header"),
+                        title_align="left",
+                        border_style="magenta",
+                    )
+                )
+            elif turn.kind == "answer":
+                took = f" ({turn.seconds:g} s)" if turn.seconds else ""
+                console.print(Padding(Text(f"> {turn.text}{took}"), (0, 0, 0, 2)))
+            elif turn.kind == "hint":
+                console.print(f"[yellow]{escape(turn.text)}[/yellow]")
+        if question.skipped and not question.critique:
+            console.print(f"[dim]{escape(say(language, 'skipped'))}[/dim]")
+        if question.critique:
+            render_critique(console, Critique.model_validate(question.critique), language)
+        if pause:
+            pause()
+    if record.end:
+        render_summary(console, Summary.model_validate(record.end), language)
+    else:
+        console.print(f"[yellow]{escape(say(language, 'unfinished'))}[/yellow]")

@@ -263,3 +263,21 @@ def test_exam_probe_that_quotes_the_reference_is_replaced(api, seed_bank):
     probe = backend().probe(turn, target, "我会发券。")
     assert reference[40:80] not in probe
     assert target.topic in probe
+
+
+def test_the_key_never_reaches_transcripts_or_messages(api, tmp_path):
+    api.post("/chat/completions").mock(
+        return_value=httpx.Response(
+            401, json={"error": {"message": f"Incorrect API key provided: {FAKE_KEY}"}}
+        )
+    )
+    result = run_practice(
+        tmp_path, "We retry with backoff.\n", "--bank", "backend-engineering-en", "--questions", "4"
+    )
+    assert result.exit_code == 0, result.output
+    assert "refused the API key (401)" in result.output
+    assert FAKE_KEY not in result.output
+    for path in (tmp_path / "t").rglob("*"):
+        assert FAKE_KEY not in path.read_text(encoding="utf-8")
+    events, _ = transcript_events(tmp_path)
+    assert [e for e in events if e["type"] == "degraded"][0]["to"] == "offline"

@@ -47,6 +47,19 @@ class QuestionResult(BaseModel):
     skipped: bool = False
     follow_ups: int = 0
 
+    @classmethod
+    def from_critique(cls, text: str, critique: Critique, follow_ups: int = 0) -> QuestionResult:
+        return cls(
+            number=critique.question_number,
+            text=text,
+            score=critique.score,
+            covered=critique.texts(Verdict.covered),
+            partial=critique.texts(Verdict.partial),
+            missing=critique.texts(Verdict.missing),
+            flags=critique.flags,
+            follow_ups=follow_ups,
+        )
+
 
 class Summary(BaseModel):
     results: list[QuestionResult]
@@ -55,6 +68,25 @@ class Summary(BaseModel):
     total: int
     work_on: list[str]
     finished: bool
+
+
+def summarize(results: list[QuestionResult], *, total: int, finished: bool) -> Summary:
+    """Overall score over the questions reached (a skip counts 0), and the three points to
+    work on: missed before partly covered, weakest questions first."""
+    scored = [r.score or 0.0 for r in results]
+    work_on: list[str] = []
+    for result in sorted(results, key=lambda r: r.score or 0.0):
+        for text in result.missing + result.partial:
+            if text not in work_on:
+                work_on.append(text)
+    return Summary(
+        results=results,
+        overall=round(sum(scored) / len(scored), 1) if scored else 0.0,
+        answered=sum(1 for r in results if not r.skipped),
+        total=total,
+        work_on=work_on[:3],
+        finished=finished,
+    )
 
 
 class Session:
@@ -135,16 +167,36 @@ class Session:
                 self.sink("usage", {"number": self.question.number, **usage})
 
     def start(self) -> list[Output]:
-        """Skips to `start_at` (a resumed interview) and asks the first question."""
+        """Ask the first question, or, in a restored interview, pick up where it stopped."""
         self.notices: list[Output] = []
+        if self.answers:
+            turn = self._turn()
+            reminder = Output(
+                kind="question",
+                text=self.question.text,
+                number=self.question.number,
+                index=turn.index,
+                total=turn.total,
+            )
+            return [reminder, *self._evaluate()]
         return self._ask()
 
-    def resume_at(
-        self, index: int, results: dict[int, QuestionResult], critiques: dict[int, Critique]
+    def restore(
+        self,
+        index: int,
+        results: dict[int, QuestionResult],
+        answers: list[str],
+        follow_ups: int,
+        probed: set[str],
     ) -> None:
+        """Continue an interrupted interview: closed questions keep their results; the answers
+        already given to the open question are graded again before anything new is asked."""
         self.index = index
         self.results = dict(results)
-        self.critiques = dict(critiques)
+        self._reset_question()
+        self.answers = list(answers)
+        self.follow_ups = follow_ups
+        self.probed = set(probed)
 
     def _ask(self) -> list[Output]:
         turn = self._turn()
@@ -250,6 +302,10 @@ class Session:
                 "chars": len(text),
             },
         )
+        return self._evaluate()
+
+    def _evaluate(self) -> list[Output]:
+        """Grade everything said to this question so far, then probe or move on."""
         combined = "\n".join(self.answers)
         turn = self._turn()
         self.latest, signals = self._call("grade", turn, combined)
@@ -299,16 +355,7 @@ class Session:
         if critique is not None:
             self.critiques[number] = critique
             self.sink("critique", critique.model_dump(mode="json"))
-            self.results[number] = QuestionResult(
-                number=number,
-                text=self.question.text,
-                score=critique.score,
-                covered=critique.texts(Verdict.covered),
-                partial=critique.texts(Verdict.partial),
-                missing=critique.texts(Verdict.missing),
-                flags=critique.flags,
-                follow_ups=self.follow_ups,
-            )
+            self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
             if self.mode == "practice":
                 out.append(Output(kind="feedback", number=number, critique=critique))
         return out + self._next()
@@ -322,21 +369,7 @@ class Session:
 
     def summary(self) -> Summary:
         results = [self.results[q.number] for q in self.questions if q.number in self.results]
-        scored = [r.score or 0.0 for r in results]
-        overall = round(sum(scored) / len(scored), 1) if scored else 0.0
-        work_on: list[str] = []
-        for result in sorted(results, key=lambda r: r.score or 0.0):
-            for text in result.missing + result.partial:
-                if text not in work_on:
-                    work_on.append(text)
-        return Summary(
-            results=results,
-            overall=overall,
-            answered=sum(1 for r in results if not r.skipped),
-            total=len(self.questions),
-            work_on=work_on[:3],
-            finished=not self.stopped,
-        )
+        return summarize(results, total=len(self.questions), finished=not self.stopped)
 
     def _finish(self) -> list[Output]:
         self.finished = True

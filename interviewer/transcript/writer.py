@@ -54,12 +54,19 @@ class TranscriptWriter:
         self.seq = seq
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            self._end_torn_line()
         except OSError as exc:
             raise TranscriptError(
                 f"cannot write transcripts to {self.path.parent} ({exc.strerror}); "
                 "choose another folder with --transcript or INTERVIEWER_TRANSCRIPTS_DIR"
             ) from None
+
+    def _end_torn_line(self) -> None:
+        """A crash can leave half a line; new events start on a line of their own."""
+        size = os.fstat(self._fd).st_size
+        if size and os.pread(self._fd, 1, size - 1) != b"\n":
+            os.write(self._fd, b"\n")
 
     def write(self, kind: str, data: dict) -> dict:
         self.seq += 1
