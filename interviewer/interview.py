@@ -102,7 +102,7 @@ def _drive(
     console.print(f"[dim]{escape(banner)}[/dim]")
     if not scripted:
         console.print(f"[dim]{escape(say(bank.language, 'help'))}[/dim]")
-    printer = StreamPrinter(console) if backend.streams else None
+    printer = StreamPrinter(console, say(bank.language, "thinking")) if backend.streams else None
     session = Session(
         bank,
         selected,
@@ -121,7 +121,7 @@ def _drive(
         render_output(console, output, bank.language, streamed=printer.take() if printer else False)
 
     try:
-        summary = run(session, feed, show)
+        summary = run(session, feed, show, printer.busy if printer else None)
     except KeyboardInterrupt:
         click.echo(f"\nsaved: {writer.path}", err=True)
         raise

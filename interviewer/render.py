@@ -120,6 +120,8 @@ def render_summary(console: Console, summary: Summary, language: str) -> None:
         console.print(f"[bold]{escape(say(language, 'work_on'))}[/bold]")
         for index, item in enumerate(summary.work_on, 1):
             console.print(f"  {index}. {escape(item)}")
+    if summary.tokens.get("prompt") or summary.tokens.get("completion"):
+        console.print(f"[dim]{escape(say(language, 'tokens', **summary.tokens))}[/dim]")
     console.print(
         say(language, "finished")
         if summary.finished

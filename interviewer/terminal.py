@@ -68,14 +68,21 @@ def typed_answers(console: Console, language: str) -> Iterator[str]:
             lines.append(line)
 
 
-def run(session: Session, answers: Iterator[str], show: Callable[[Output], None]) -> Summary:
-    """Drive the session to its end; Ctrl-C or the end of the answers stops it and saves."""
+def run(
+    session: Session,
+    answers: Iterator[str],
+    show: Callable[[Output], None],
+    busy: Callable[[Callable[[], list[Output]]], list[Output]] | None = None,
+) -> Summary:
+    """Drive the session to its end; Ctrl-C or the end of the answers stops it and saves.
+    `busy` wraps each step that may wait for a model (a spinner on a terminal)."""
+    busy = busy or (lambda work: work())
     try:
-        for output in session.start():
+        for output in busy(session.start):
             show(output)
         while not session.finished:
             answer = next(answers, None)
-            outputs = session.stop() if answer is None else session.handle(answer)
+            outputs = session.stop() if answer is None else busy(lambda answer=answer: session.handle(answer))
             for output in outputs:
                 show(output)
     except KeyboardInterrupt:
@@ -89,11 +96,27 @@ class StreamPrinter:
     """Prints the model's words as they arrive; remembers that it did, so the finished
     question or probe is not printed a second time."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, thinking: str) -> None:
         self.console = console
+        self.thinking = thinking
         self.streamed = False
+        self.status = None
+
+    def busy(self, work: Callable[[], list[Output]]) -> list[Output]:
+        """A spinner while the model thinks, until its first words arrive."""
+        if not self.console.is_terminal:
+            return work()
+        with self.console.status(self.thinking) as status:
+            self.status = status
+            try:
+                return work()
+            finally:
+                self.status = None
 
     def __call__(self, chunk: str) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
         if not self.streamed:
             self.console.print()
         self.streamed = True

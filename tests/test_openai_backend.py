@@ -280,4 +280,4 @@ def test_the_key_never_reaches_transcripts_or_messages(api, tmp_path):
     for path in (tmp_path / "t").rglob("*"):
         assert FAKE_KEY not in path.read_text(encoding="utf-8")
     events, _ = transcript_events(tmp_path)
-    assert [e for e in events if e["type"] == "degraded"][0]["to"] == "offline"
+    assert next(e for e in events if e["type"] == "degraded")["to"] == "offline"

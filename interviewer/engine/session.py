@@ -68,6 +68,7 @@ class Summary(BaseModel):
     total: int
     work_on: list[str]
     finished: bool
+    tokens: dict[str, int] = Field(default_factory=lambda: {"prompt": 0, "completion": 0})
 
 
 def summarize(results: list[QuestionResult], *, total: int, finished: bool) -> Summary:
@@ -119,6 +120,7 @@ class Session:
         self.critiques: dict[int, Critique] = {}
         self.finished = False
         self.stopped = False
+        self.tokens = {"prompt": 0, "completion": 0}
         self._reset_question()
 
     @property
@@ -164,6 +166,8 @@ class Session:
             return getattr(self.backend, action)(*args)
         finally:
             for usage in self.backend.take_usage():
+                self.tokens["prompt"] += usage.get("prompt_tokens", 0)
+                self.tokens["completion"] += usage.get("completion_tokens", 0)
                 self.sink("usage", {"number": self.question.number, **usage})
 
     def start(self) -> list[Output]:
@@ -369,7 +373,9 @@ class Session:
 
     def summary(self) -> Summary:
         results = [self.results[q.number] for q in self.questions if q.number in self.results]
-        return summarize(results, total=len(self.questions), finished=not self.stopped)
+        summary = summarize(results, total=len(self.questions), finished=not self.stopped)
+        summary.tokens = dict(self.tokens)
+        return summary
 
     def _finish(self) -> list[Output]:
         self.finished = True
