@@ -281,3 +281,15 @@ def test_the_key_never_reaches_transcripts_or_messages(api, tmp_path):
         assert FAKE_KEY not in path.read_text(encoding="utf-8")
     events, _ = transcript_events(tmp_path)
     assert next(e for e in events if e["type"] == "degraded")["to"] == "offline"
+
+
+def test_a_rambling_probe_is_cut_short_and_replaced(api, english_bank):
+    route = api.post("/chat/completions").mock(return_value=sse("Tell me more. " * 200))
+    shown = []
+    turn = Turn(english_bank, english_bank.question(2), "practice", 1, 1)
+    target = english_bank.question(2).key_points[1]
+    probe = backend().probe(turn, target, "I would roll back.", shown.append)
+    assert probe == OfflineBackend().probe(turn, target, "")
+    assert route.call_count == 1
+    assert len("".join(shown)) < 800  # the stream was closed soon after the limit
+    assert shown[-1].strip() == probe

@@ -152,7 +152,9 @@ class OpenAIChatBackend:
             instruction = template("follow_up", turn.language).format(topic=target.topic)
         content = f"{instruction}\n\n{_delimit('question', turn.question.text)}\n\n{_delimit('candidate_answer', self._fit(answer, 0))}"
         messages = [*self._prefix(turn), {"role": "user", "content": content}]
-        text = self._stream_text(messages, None if turn.mode == "exam" else stream, "follow_up")
+        text = self._stream_text(
+            messages, None if turn.mode == "exam" else stream, "follow_up", MAX_PROBE_CHARS
+        )
         replaced = len(text) > MAX_PROBE_CHARS or (turn.mode == "exam" and self._leaks(text, turn))
         if replaced:
             text = self.offline.probe(turn, target, answer)
@@ -280,7 +282,10 @@ class OpenAIChatBackend:
             message = f"unexpected reply from {where} ({type(exc).__name__})"
         return BackendError(message.replace(self._secret, "[redacted]") if self._secret else message)
 
-    def _stream_text(self, messages: list[dict], stream: Stream | None, purpose: str) -> str:
+    def _stream_text(
+        self, messages: list[dict], stream: Stream | None, purpose: str, limit: int | None = None
+    ) -> str:
+        """Streamed text; past `limit` characters the reply is cut off (a rambling model)."""
         import openai
 
         options: dict = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
@@ -302,11 +307,14 @@ class OpenAIChatBackend:
                     parts.append(piece)
                     if stream:
                         stream(piece)
+                    if limit and sum(map(len, parts)) > limit:
+                        response.close()
+                        break
         except openai.BadRequestError as exc:
             if not self._stream_usage:
                 raise self._errors(exc) from None
             self._stream_usage = False  # some servers refuse stream_options; ask without it
-            return self._stream_text(messages, stream, purpose)
+            return self._stream_text(messages, stream, purpose, limit)
         except openai.OpenAIError as exc:
             raise self._errors(exc) from None
         text = "".join(parts).strip()
