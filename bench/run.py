@@ -73,12 +73,75 @@ def grading(runs: int = 30) -> dict[int, tuple[float, float]]:
     return results
 
 
+def engine_turn_cost(rounds: int = 3) -> tuple[float, int]:
+    """Milliseconds the engine adds per turn (grading, policy, prompts, parsing, SDK) against an
+    OpenAI-compatible API that answers instantly (respx at the transport; its own time is
+    measured separately and subtracted)."""
+    import json
+    import re
+
+    import httpx
+    import respx
+
+    from interviewer.backends.openai_chat import OpenAIChatBackend
+    from interviewer.bank.loader import resolve_bank
+    from interviewer.config import Settings
+    from interviewer.engine.calibration import load_answers
+    from interviewer.engine.session import Session
+
+    bank = resolve_bank("backend-engineering-en")
+    answers = load_answers(bank)
+    server_seconds = 0.0
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        nonlocal server_seconds
+        start = time.perf_counter()
+        body = json.loads(request.content)
+        if body.get("stream"):
+            chunk = {"choices": [{"index": 0, "delta": {"content": "Next question."}, "finish_reason": None}]}
+            text = f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n"
+            response = httpx.Response(200, text=text, headers={"content-type": "text/event-stream"})
+        else:
+            ids = re.findall(r'"id": "(q\d+-k\d+)"', body["messages"][-1]["content"])
+            points = [{"point_id": i, "verdict": "missing", "evidence": ""} for i in ids]
+            message = {"role": "assistant", "content": json.dumps({"points": points, "feedback": "ok"})}
+            response = httpx.Response(
+                200,
+                json={
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "m",
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                },
+            )
+        server_seconds += time.perf_counter() - start
+        return response
+
+    turns = 0
+    total = 0.0
+    with respx.mock(base_url="http://bench.local/v1") as mock:
+        mock.post("/chat/completions").mock(side_effect=reply)
+        for _ in range(rounds):
+            backend = OpenAIChatBackend(Settings(base_url="http://bench.local/v1", model="m"))
+            session = Session(bank, list(bank.questions), backend, mode="exam", max_follow_ups=1)
+            start = time.perf_counter()
+            session.start()
+            while not session.finished:
+                session.handle(answers[session.question.number]["partial"])
+                turns += 1
+            total += time.perf_counter() - start
+    return (total - server_seconds) * 1000 / turns, turns
+
+
 def main() -> None:
     starts = cold_start()
     print("benchmark                                   median      p95/max")
     print(
         f"cold start to first question (offline)  {statistics.median(starts) * 1000:8.0f} ms  {max(starts) * 1000:8.0f} ms"
     )
+    per_turn, turns = engine_turn_cost()
+    print(f"engine time per turn, instant fake API   {per_turn:8.1f} ms  ({turns} turns)")
     for size, (median, p95) in grading().items():
         print(f"offline grading, {size:>6,} Chinese chars   {median:8.1f} ms  {p95:8.1f} ms")
 

@@ -119,7 +119,7 @@ def report_data(record: InterviewRecord, prices: tuple[float, float] | None = No
                 "question": q.text,
                 "turns": [{"kind": t.kind, "text": t.text, "seconds": t.seconds} for t in q.turns],
                 "answer": q.answer_text,
-                "skipped": q.skipped,
+                "skipped": q.skipped and not q.critique,
                 "score": q.critique["score"] if q.critique else (0.0 if q.skipped else None),
                 "points": q.critique["points"] if q.critique else [],
                 "flags": q.critique["flags"] if q.critique else [],
