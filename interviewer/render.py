@@ -106,16 +106,19 @@ def render_summary(console: Console, summary: Summary, language: str) -> None:
     header = say(
         language, "summary_header", answered=summary.answered, total=summary.total, score=summary.overall
     )
-    table = Table(title=header, title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("score", justify="right")
-    table.add_column("question")
-    for result in summary.results:
-        score = "—" if result.score is None else f"{result.score:g}"
-        if result.skipped:
-            score += " (skip)"
-        table.add_row(str(result.number), score, escape(result.text[:60]))
-    console.print(table)
+    console.print()
+    console.print(f"[bold]{escape(header)}[/bold]")
+    if summary.results:
+        table = Table()
+        table.add_column("#", justify="right")
+        table.add_column("score", justify="right")
+        table.add_column("question")
+        for result in summary.results:
+            score = "—" if result.score is None else f"{result.score:g}"
+            if result.skipped:
+                score += " (skip)"
+            table.add_row(str(result.number), score, escape(result.text[:60]))
+        console.print(table)
     if summary.work_on:
         console.print(f"[bold]{escape(say(language, 'work_on'))}[/bold]")
         for index, item in enumerate(summary.work_on, 1):
