@@ -23,22 +23,23 @@ MARK = {Verdict.covered: "✓", Verdict.partial: "~", Verdict.missing: "✗"}
 VERDICT_STYLE = {Verdict.covered: "green", Verdict.partial: "yellow", Verdict.missing: "red"}
 
 
+def _prompt_panel(text: str, title: str, probe: bool = False) -> Panel:
+    """What the interviewer asks: a question in cyan, a follow-up in magenta."""
+    return Panel(escape(text), title=title, title_align="left", border_style="magenta" if probe else "cyan")
+
+
 def render_output(console: Console, output: Output, language: str, streamed: bool = False) -> None:
     if streamed and output.kind in ("question", "probe"):
         label = "question_header" if output.kind == "question" else "follow_up_header"
         console.print(f"[dim]({escape(say(language, label, index=output.index, total=output.total))})[/dim]")
     elif output.kind == "question":
-        title = say(language, "question_header", index=output.index, total=output.total)
-        console.print(Panel(escape(output.text), title=title, title_align="left", border_style="cyan"))
-    elif output.kind == "probe":
         console.print(
-            Panel(
-                escape(output.text),
-                title=say(language, "follow_up_header"),
-                title_align="left",
-                border_style="magenta",
+            _prompt_panel(
+                output.text, say(language, "question_header", index=output.index, total=output.total)
             )
         )
+    elif output.kind == "probe":
+        console.print(_prompt_panel(output.text, say(language, "follow_up_header"), probe=True))
     elif output.kind == "feedback" and output.critique:
         render_critique(console, output.critique, language)
     elif output.kind == "summary" and output.summary:
@@ -150,16 +151,9 @@ def render_replay(console: Console, record: InterviewRecord, pause: Callable[[],
                     index=index,
                     total=len(start.get("settings", {}).get("questions", [])),
                 )
-                console.print(Panel(escape(turn.text), title=title, title_align="left", border_style="cyan"))
+                console.print(_prompt_panel(turn.text, title))
             elif turn.kind == "follow_up":
-                console.print(
-                    Panel(
-                        escape(turn.text),
-                        title=say(language, "follow_up_header"),
-                        title_align="left",
-                        border_style="magenta",
-                    )
-                )
+                console.print(_prompt_panel(turn.text, say(language, "follow_up_header"), probe=True))
             elif turn.kind == "answer":
                 took = f" ({turn.seconds:g} s)" if turn.seconds else ""
                 console.print(Padding(Text(f"> {turn.text}{took}"), (0, 0, 0, 2)))

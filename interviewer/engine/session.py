@@ -117,7 +117,6 @@ class Session:
         self.clock = clock
         self.index = 0
         self.results: dict[int, QuestionResult] = {}
-        self.critiques: dict[int, Critique] = {}
         self.finished = False
         self.stopped = False
         self.tokens = {"prompt": 0, "completion": 0}
@@ -357,7 +356,6 @@ class Session:
         number = self.question.number
         out: list[Output] = []
         if critique is not None:
-            self.critiques[number] = critique
             self.sink("critique", critique.model_dump(mode="json"))
             self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
             if self.mode == "practice":

@@ -154,6 +154,20 @@ def report_data(record: InterviewRecord, prices: tuple[float, float] | None = No
     }
 
 
+def _extras(q: dict, t: dict[str, str]) -> list[str]:
+    """Time, pace, tokens, cost and flags of one question, as short labelled figures."""
+    extras = [f"{t['time']}: {q['seconds']} s"]
+    if q["pace"]:
+        extras.append(f"{t['pace']}: {q['pace']['value']} {q['pace']['unit']}")
+    if q["tokens"]["prompt"] or q["tokens"]["completion"]:
+        extras.append(f"{t['tokens']}: {q['tokens']['prompt']} + {q['tokens']['completion']}")
+    if q["cost"] is not None:
+        extras.append(f"{t['cost']}: ${q['cost']}")
+    if q["flags"]:
+        extras.append(f"{t['flags']}: {', '.join(q['flags'])}")
+    return extras
+
+
 def to_markdown(data: dict) -> str:
     lang = "zh" if data["language"].lower().startswith("zh") else "en"
     t = LABELS[lang]
@@ -184,15 +198,7 @@ def to_markdown(data: dict) -> str:
                 out.append(f"  - “{point['evidence']}”")
             if point["verdict"] != "covered" and point.get("suggestion"):
                 out.append(f"  - {t['say']}: {point['suggestion']}")
-        extras = [f"{t['time']}: {q['seconds']} s"]
-        if q["pace"]:
-            extras.append(f"{t['pace']}: {q['pace']['value']} {q['pace']['unit']}")
-        if q["tokens"]["prompt"] or q["tokens"]["completion"]:
-            extras.append(f"{t['tokens']}: {q['tokens']['prompt']} + {q['tokens']['completion']}")
-        if q["cost"] is not None:
-            extras.append(f"{t['cost']}: ${q['cost']}")
-        if q["flags"]:
-            extras.append(f"{t['flags']}: {', '.join(q['flags'])}")
+        extras = _extras(q, t)
         out += ["", " · ".join(extras), ""]
         if q["reference"]:
             out += [f"<details><summary>{t['reference']}</summary>", "", q["reference"], "", "</details>", ""]
@@ -241,15 +247,7 @@ def to_html(data: dict) -> str:
                 item += f"<blockquote>{t['say']}: {escape(point['suggestion'])}</blockquote>"
             items.append(item + "</li>")
         parts.append(f"<ul>{''.join(items)}</ul>")
-        extras = [f"{t['time']}: {q['seconds']} s"]
-        if q["pace"]:
-            extras.append(f"{t['pace']}: {q['pace']['value']} {q['pace']['unit']}")
-        if q["tokens"]["prompt"] or q["tokens"]["completion"]:
-            extras.append(f"{t['tokens']}: {q['tokens']['prompt']} + {q['tokens']['completion']}")
-        if q["cost"] is not None:
-            extras.append(f"{t['cost']}: ${q['cost']}")
-        if q["flags"]:
-            extras.append(f"{t['flags']}: {', '.join(q['flags'])}")
+        extras = _extras(q, t)
         parts.append(f"<p class='meta'>{escape(' · '.join(extras))}</p>")
         if q["reference"]:
             parts.append(

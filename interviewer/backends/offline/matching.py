@@ -7,8 +7,6 @@ and the words of the question itself are not evidence, since any answer repeats 
 
 from __future__ import annotations
 
-import re
-
 from interviewer.bank.models import KeyPoint, Question
 from interviewer.engine.critique import PointVerdict, Verdict
 from interviewer.engine.signals import (
@@ -20,7 +18,6 @@ from interviewer.engine.signals import (
     normalize,
     per_question,
     reference_sentence,
-    split_sentences,
     term_in,
     tokens,
 )
@@ -80,15 +77,3 @@ def match_point(question: Question, point: KeyPoint, signals: AnswerSignals) -> 
         evidence=best_span.text if verdict != Verdict.missing else "",
         reference=reference_sentence(question, point, language),
     )
-
-
-def strength_of(question: Question, point: KeyPoint, text: str, language: str) -> float:
-    """How strongly `text` alone shows the point; used to rank which point to probe."""
-    return max(
-        (_sentence_strength(point, s.text, language, question)[0] for s in split_sentences(text)), default=0.0
-    )
-
-
-def first_words(text: str, limit: int = 60) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
