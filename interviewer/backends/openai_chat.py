@@ -40,16 +40,33 @@ class Mode(str, Enum):
     fenced = "fenced"
 
 
+QUOTE_CHARS = 400
+FEEDBACK_CHARS = 800
+
+
 class PointJudgement(BaseModel):
     point_id: str
     verdict: Literal["covered", "partial", "missing"]
-    evidence: str = ""
-    suggestion: str = ""
+    evidence: str = Field(default="", max_length=QUOTE_CHARS)
+    suggestion: str = Field(default="", max_length=QUOTE_CHARS)
 
 
 class CritiqueReply(BaseModel):
     points: list[PointJudgement]
-    feedback: str = ""
+    feedback: str = Field(default="", max_length=FEEDBACK_CHARS)
+
+
+def critique_schema(point_ids: list[str]) -> dict:
+    """The reply's shape for this question: one entry per key point, ids from the bank, bounded
+    strings. A server that enforces the schema by grammar keeps even a small model on track."""
+    schema = CritiqueReply.model_json_schema()
+    item = schema["$defs"]["PointJudgement"]
+    item["properties"]["point_id"]["enum"] = point_ids
+    item["required"] = ["point_id", "verdict", "evidence", "suggestion"]
+    points = schema["properties"]["points"]
+    points["minItems"] = points["maxItems"] = len(point_ids)
+    schema["required"] = ["points", "feedback"]
+    return schema
 
 
 class DraftedPoint(BaseModel):
@@ -165,7 +182,7 @@ class OpenAIChatBackend:
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
         question = turn.question
         points = [{"id": p.id, "text": p.text} for p in question.key_points]
-        schema = CritiqueReply.model_json_schema()
+        schema = critique_schema([p.id for p in question.key_points])
         instruction = template("critique", turn.language).format(
             schema=json.dumps(schema, ensure_ascii=False)
         )
@@ -188,7 +205,7 @@ class OpenAIChatBackend:
             {"role": "user", "content": f"{instruction}\n\n{data}\n\n{_delimit('candidate_answer', fitted)}"},
         ]
         try:
-            reply = self._structured(messages, CritiqueReply, "critique")
+            reply = self._structured(messages, CritiqueReply, "critique", schema)
         except StructuredOutputError as exc:
             fallback = self.offline.critique(turn, answer, signals)
             fallback.notes = [
@@ -322,12 +339,12 @@ class OpenAIChatBackend:
             raise BackendError(f"{self.base_url or 'api.openai.com'} sent an empty reply")
         return text
 
-    def _request(self, messages: list[dict], mode: Mode, schema_model: type[BaseModel], name: str):
+    def _request(self, messages: list[dict], mode: Mode, schema: dict, name: str):
         extra: dict = {}
         if mode is Mode.json_schema:
             extra["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": name, "schema": schema_model.model_json_schema(), "strict": False},
+                "json_schema": {"name": name, "schema": schema, "strict": False},
             }
         elif mode is Mode.json_object:
             extra["response_format"] = {"type": "json_object"}
@@ -335,7 +352,9 @@ class OpenAIChatBackend:
             model=self.model, messages=messages, temperature=0, max_tokens=OUTPUT_TOKENS, **extra
         )
 
-    def _structured(self, messages: list[dict], schema_model: type[BaseModel], purpose: str):
+    def _structured(
+        self, messages: list[dict], schema_model: type[BaseModel], purpose: str, schema: dict | None = None
+    ):
         """Climb the ladder until a rung works; re-ask once on invalid JSON; then give up."""
         import openai
 
@@ -350,7 +369,9 @@ class OpenAIChatBackend:
             for _ in range(2):
                 attempts += 1
                 try:
-                    response = self._request(history, mode, schema_model, purpose)
+                    response = self._request(
+                        history, mode, schema or schema_model.model_json_schema(), purpose
+                    )
                 except openai.BadRequestError:
                     self.modes.remove(mode)  # this server does not take this response_format
                     break
