@@ -13,6 +13,7 @@ import re
 from enum import Enum
 from typing import Literal
 
+import httpx
 from pydantic import BaseModel, Field, ValidationError
 
 from interviewer.backends.base import Assessment, Stream, Turn
@@ -334,6 +335,10 @@ class OpenAIChatBackend:
             return self._stream_text(messages, stream, purpose, limit)
         except openai.OpenAIError as exc:
             raise self._errors(exc) from None
+        except httpx.HTTPError as exc:  # the connection broke mid-stream, after the SDK's retries apply
+            raise BackendError(
+                f"{self.base_url or 'api.openai.com'} broke off its reply ({type(exc).__name__})"
+            ) from None
         text = "".join(parts).strip()
         if not text:
             raise BackendError(f"{self.base_url or 'api.openai.com'} sent an empty reply")
@@ -351,6 +356,18 @@ class OpenAIChatBackend:
         return self.client.chat.completions.create(
             model=self.model, messages=messages, temperature=0, max_tokens=OUTPUT_TOKENS, **extra
         )
+
+    def _reply_text(self, response: object, purpose: str) -> tuple[str, str | None]:
+        """The reply's text, and why it cannot hold the JSON (None when it may)."""
+        choices = getattr(response, "choices", None)
+        if choices is None:  # an HTML error page or other garbage with status 200
+            return str(response)[:200], "the server's reply is not a chat completion"
+        self._record(getattr(response, "usage", None), purpose)
+        choice = choices[0] if choices else None
+        raw = (choice.message.content or "") if choice else ""
+        if choice is not None and choice.finish_reason == "length":
+            return raw, "the reply was cut off (finish_reason=length)"
+        return raw, None
 
     def _structured(
         self, messages: list[dict], schema_model: type[BaseModel], purpose: str, schema: dict | None = None
@@ -377,18 +394,12 @@ class OpenAIChatBackend:
                     break
                 except openai.OpenAIError as exc:
                     raise self._errors(exc) from None
-                self._record(response.usage, purpose)
-                choice = response.choices[0] if response.choices else None
-                raw = (choice.message.content or "") if choice else ""
-                if choice is not None and choice.finish_reason == "length":
-                    error = "the reply was cut off (finish_reason=length)"
-                else:
+                raw, error = self._reply_text(response, purpose)
+                if error is None:
                     try:
                         return schema_model.model_validate_json(extract_json(raw))
                     except ValidationError as exc:
-                        error = (
-                            str(exc).splitlines()[0] + "; " + "; ".join(e["msg"] for e in exc.errors()[:3])
-                        )
+                        error = "; ".join(e["msg"] for e in exc.errors()[:3])
                 history = [
                     *history,
                     {"role": "assistant", "content": raw[:2000]},
