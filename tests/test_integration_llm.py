@@ -46,6 +46,7 @@ def server_url():
     params.hostnames = ["127.0.0.1"]
     params.cpuparams.n_threads = 2
     params.n_parallel = 1
+    params.verbosity = -1  # the server's own log would drown the output
     server = xllamacpp.Server(params)
     url = f"http://127.0.0.1:{params.port}/v1"
     deadline = time.monotonic() + 60

@@ -56,13 +56,16 @@ def _describe(loc: tuple) -> str:
 
 def parse_bank(text: str, source: str) -> Bank:
     """Validate `text` (YAML, of which JSON is a subset) as a bank; `source` names it in errors."""
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise BankError(source, f"not valid YAML: {exc.problem or exc.context}", line) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or node is None:
         raise BankError(source, "a bank file must be a mapping with id, title, language and questions", 1)
     try:
