@@ -169,3 +169,20 @@ def test_calibrate_prints_the_table():
     result = run_cli("calibrate", "--bank", "backend-engineering-en")
     assert result.returncode == 0, result.stderr
     assert "strong > partial" in result.stdout and "injection" in result.stdout
+
+
+def test_a_bare_list_of_terms_covers_nothing(english_bank, seed_bank):
+    stuffed = score(
+        english_bank,
+        1,
+        "base62 counter hash collision redis cache 301 302 shard replica rate limit analytics queue",
+    )
+    strong = score(english_bank, 1, load_answers(english_bank)[1]["strong"])
+    assert stuffed.texts(Verdict.covered) == [] and stuffed.score < strong.score / 2
+    listed = score(seed_bank, 3, "LTV、CAC、RFM、分层、召回、专属客服、无门槛券、人群包、复购券")
+    assert listed.texts(Verdict.covered) == []
+
+
+def test_repeating_the_question_is_not_evidence(seed_bank):
+    echo = score(seed_bank, 7, "跨部门协作中的冲突，我会处理，确保项目目标达成。")
+    assert echo.coverage == 0.0

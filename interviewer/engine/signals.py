@@ -202,6 +202,12 @@ def _stems(text_norm: str) -> str:
     return " " + " ".join(_stem(w) for w in re.findall(r"[a-z0-9+/-]+", text_norm)) + " "
 
 
+def term_key(term: str, language: str) -> str:
+    """One key for the forms of a term that `term_in` treats alike."""
+    norm = normalize(term, language)
+    return norm if has_cjk(norm) or not norm.isascii() else _stems(norm).strip()
+
+
 def term_in(term: str, sentence_norm: str, language: str) -> bool:
     """A key point term appears in a normalized sentence: as a substring for Chinese, on word
     boundaries with light stemming for English."""
