@@ -230,6 +230,25 @@ def endpoint_options(function):
     "--answers", type=click.Path(allow_dash=True), help="Scripted answers, separated by lines of ---."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--voice", is_flag=True, help="Speak the questions and answer out loud.")
+@click.option(
+    "--audio-dir",
+    type=click.Path(file_okay=False),
+    help="Spoken answers as 01.wav, 02.wav … (implies --voice).",
+)
+@click.option(
+    "--speech",
+    type=click.Choice(["openai", "offline"]),
+    help="Who speaks and listens (default: openai when configured).",
+)
+@click.option("--vad", is_flag=True, help="Stop recording after a silence instead of a second Enter.")
+@click.option(
+    "--silence-timeout",
+    type=float,
+    default=3.0,
+    show_default=True,
+    help="Seconds of silence that end an answer (--vad).",
+)
 def practice(**options) -> None:
     """A mock interview: questions, follow-ups, feedback, saved as a transcript."""
     from interviewer.interview import start_interview

@@ -93,6 +93,7 @@ def _drive(
     answers: str | None,
     as_json: bool,
     restore: dict | None = None,
+    voice: dict | None = None,
 ) -> None:
     console = console_for(as_json)
     scripted = read_answers(answers) if answers else None
@@ -116,9 +117,17 @@ def _drive(
     if restore:
         session.restore(**restore)
     feed = iter(scripted) if scripted is not None else typed_answers(console, bank.language)
+    speaker = None
+    if voice is not None:
+        from interviewer.voice import VoiceFront
+
+        speaker = VoiceFront(console, recordings=writer.path.with_suffix(".audio"), bank=bank, **voice)
+        feed = speaker.answers(feed)
 
     def show(output: Output) -> None:
         render_output(console, output, bank.language, streamed=printer.take() if printer else False)
+        if speaker is not None:
+            speaker.speak(output)
 
     try:
         summary = run(session, feed, show, printer.busy if printer else None)
@@ -154,9 +163,27 @@ def start_interview(
     transcript: str | None,
     answers: str | None,
     as_json: bool,
+    voice: bool = False,
+    audio_dir: str | None = None,
+    speech: str | None = None,
+    vad: bool = False,
+    silence_timeout: float = 3.0,
 ) -> None:
     settings = load_settings(base_url=base_url, model=model)
     bank = resolve_bank(bank_name)
+    voice_options = None
+    if voice or audio_dir:
+        from interviewer.speech.engines import make_speech
+        from interviewer.voice import audio_files
+
+        if audio_dir:
+            audio_files(audio_dir)  # a wrong folder is reported before a transcript is made
+        voice_options = {
+            "speech": make_speech(speech, settings),
+            "audio_dir": audio_dir,
+            "vad": vad,
+            "silence_seconds": silence_timeout,
+        }
     selected = select_questions(bank, questions, count, shuffle, seed)
     chosen = make_backend(backend, settings)
     if answers and answers != "-":
@@ -177,6 +204,7 @@ def start_interview(
                 "max_follow_ups": max_follow_ups,
                 "shuffle": shuffle,
                 "seed": seed,
+                "voice": voice_options["speech"].name if voice_options else None,
             },
         ),
     )
@@ -189,6 +217,7 @@ def start_interview(
         max_follow_ups=max_follow_ups,
         answers=answers,
         as_json=as_json,
+        voice=voice_options,
     )
 
 

@@ -17,6 +17,7 @@ from rich.text import Text
 from interviewer.engine.critique import Critique, Verdict
 from interviewer.engine.session import Output, Summary
 from interviewer.prompts import say
+from interviewer.speech.delivery import describe as describe_delivery
 from interviewer.transcript.record import InterviewRecord
 
 MARK = {Verdict.covered: "✓", Verdict.partial: "~", Verdict.missing: "✗"}
@@ -71,6 +72,8 @@ def render_critique(console: Console, critique: Critique, language: str) -> None
                 console.print(_indented(f"{say(language, 'suggestion')}: {point.suggestion}"))
             if point.reference and point.reference != point.suggestion:
                 console.print(_indented(f"{say(language, 'reference')}: {point.reference}", "dim"))
+    for delivery in critique.delivery:
+        console.print(f"[dim]{escape(describe_delivery(delivery, language))}[/dim]")
     if critique.feedback:
         console.print(escape(critique.feedback))
     for note in critique.notes:

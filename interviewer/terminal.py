@@ -70,7 +70,7 @@ def typed_answers(console: Console, language: str) -> Iterator[str]:
 
 def run(
     session: Session,
-    answers: Iterator[str],
+    answers: Iterator[str | tuple[str, dict]],
     show: Callable[[Output], None],
     busy: Callable[[Callable[[], list[Output]]], list[Output]] | None = None,
 ) -> Summary:
@@ -82,7 +82,11 @@ def run(
             show(output)
         while not session.finished:
             answer = next(answers, None)
-            outputs = session.stop() if answer is None else busy(lambda answer=answer: session.handle(answer))
+            if answer is None:
+                outputs = session.stop()
+            else:
+                text, extra = answer if isinstance(answer, tuple) else (answer, None)
+                outputs = busy(lambda text=text, extra=extra: session.handle(text, extra))
             for output in outputs:
                 show(output)
     except KeyboardInterrupt:

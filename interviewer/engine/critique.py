@@ -59,6 +59,7 @@ class Critique(BaseModel):
     model: str | None = None
     rubric_version: str = RUBRIC_VERSION
     notes: list[str] = Field(default_factory=list)
+    delivery: list[dict] = Field(default_factory=list, description="How each spoken answer was said.")
 
     def texts(self, verdict: Verdict) -> list[str]:
         return [p.point for p in self.points if p.verdict == verdict]

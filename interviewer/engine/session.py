@@ -135,6 +135,7 @@ class Session:
 
     def _reset_question(self) -> None:
         self.answers: list[str] = []
+        self.deliveries: list[dict] = []
         self.follow_ups = 0
         self.probed: set[str] = set()
         self.asked_for_specifics = False
@@ -224,8 +225,9 @@ class Session:
         notices, self.notices = self.notices, []
         return notices
 
-    def handle(self, text: str) -> list[Output]:
-        """One submission from the candidate: an answer or a command."""
+    def handle(self, text: str, extra: dict | None = None) -> list[Output]:
+        """One submission from the candidate: an answer or a command. `extra` (a recording,
+        what was recognised, delivery figures) is kept with the answer in the transcript."""
         if self.finished:
             return []
         self.notices = []
@@ -234,7 +236,7 @@ class Session:
             return getattr(self, "_" + command[1:])()
         if command.startswith("/") and " " not in command and len(command) < 12:
             return [Output(kind="notice", text=self._say("unknown_command", command=command))]
-        return self._answer(text)
+        return self._answer(text, extra or {})
 
     def _help(self) -> list[Output]:
         return [Output(kind="help", text=self._say("help"))]
@@ -290,11 +292,13 @@ class Session:
         missing = set(self.latest.missing_ids)
         return next((p for p in points if p.id in missing), None)
 
-    def _answer(self, text: str) -> list[Output]:
+    def _answer(self, text: str, extra: dict) -> list[Output]:
         if not text.strip():
             return [Output(kind="notice", text=self._say("empty_answer"))]
         seconds = round(self.clock() - self.prompt_at, 2)
         self.answers.append(text)
+        if extra.get("delivery"):
+            self.deliveries.append(extra["delivery"])
         self.sink(
             "answer",
             {
@@ -303,6 +307,7 @@ class Session:
                 "seconds": seconds,
                 "follow_up": self.follow_ups,
                 "chars": len(text),
+                **extra,
             },
         )
         return self._evaluate()
@@ -356,6 +361,7 @@ class Session:
         number = self.question.number
         out: list[Output] = []
         if critique is not None:
+            critique.delivery = list(self.deliveries)
             self.sink("critique", critique.model_dump(mode="json"))
             self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
             if self.mode == "practice":

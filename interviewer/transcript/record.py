@@ -16,6 +16,7 @@ class Turn:
     kind: str  # question, follow_up, answer, hint, skip
     text: str
     seconds: float | None = None
+    spoken: dict | None = None  # a spoken answer: its recording, what was heard, delivery
 
 
 @dataclass
@@ -93,7 +94,8 @@ def build_record(transcript: Transcript) -> InterviewRecord:
             current.turns.append(Turn("question", event.get("text", "")))
         elif kind in ("answer", "follow_up", "hint") and number in by_number:
             record = by_number[number]
-            record.turns.append(Turn(kind, event.get("text", ""), event.get("seconds")))
+            spoken = {k: event[k] for k in ("audio", "recognised", "delivery") if k in event} or None
+            record.turns.append(Turn(kind, event.get("text", ""), event.get("seconds"), spoken))
             if kind == "follow_up" and event.get("point_id"):
                 record.probed.add(event["point_id"])
         elif kind == "skip" and number in by_number:

@@ -42,6 +42,9 @@ LABELS = {
         "candidate": "Interview",
         "per_minute_words": "words/min",
         "per_minute_chars": "chars/min",
+        "pauses": "Long pauses",
+        "fillers": "Fillers",
+        "heard": "Heard",
     },
     "zh": {
         "question": "题目",
@@ -65,6 +68,9 @@ LABELS = {
         "candidate": "面试记录",
         "per_minute_words": "词/分钟",
         "per_minute_chars": "字/分钟",
+        "pauses": "长停顿",
+        "fillers": "口头禅",
+        "heard": "识别",
     },
 }
 CSS = """
@@ -117,7 +123,10 @@ def report_data(record: InterviewRecord, prices: tuple[float, float] | None = No
             {
                 "number": q.number,
                 "question": q.text,
-                "turns": [{"kind": t.kind, "text": t.text, "seconds": t.seconds} for t in q.turns],
+                "turns": [
+                    {"kind": t.kind, "text": t.text, "seconds": t.seconds, "spoken": t.spoken}
+                    for t in q.turns
+                ],
                 "answer": q.answer_text,
                 "skipped": q.skipped and not q.critique,
                 "score": q.critique["score"] if q.critique else (0.0 if q.skipped else None),
@@ -152,6 +161,21 @@ def report_data(record: InterviewRecord, prices: tuple[float, float] | None = No
         "advice": ADVICE[language],
         "problems": record.transcript.problems,
     }
+
+
+def delivery_line(spoken: dict, lang: str) -> str:
+    """Pace, long pauses, fillers and what recognition heard, for a spoken answer."""
+    delivery = spoken.get("delivery") or {}
+    fillers = ", ".join(f"{w}×{n}" for w, n in delivery.get("fillers", {}).items()) or "-"
+    text = (
+        f"{LABELS[lang]['pace']}: {delivery.get('pace', '-')} {delivery.get('pace_unit', '')} · "
+        f"{LABELS[lang]['pauses']}: {delivery.get('long_pauses', 0)} · {LABELS[lang]['fillers']}: {fillers}"
+    )
+    if spoken.get("recognised") is not None:
+        text += f" · {LABELS[lang]['heard']}: {spoken['recognised']}"
+    if spoken.get("audio"):
+        text += f" · {spoken['audio']}"
+    return text
 
 
 def _extras(q: dict, t: dict[str, str]) -> list[str]:
@@ -190,6 +214,8 @@ def to_markdown(data: dict) -> str:
                     "",
                 ]
                 out += [f"> {line}" if line else ">" for line in turn["text"].splitlines()] + [""]
+                if turn.get("spoken"):
+                    out += [f"*{delivery_line(turn['spoken'], lang)}*", ""]
             elif turn["kind"] == "follow_up":
                 out += [f"*{t['follow_up']}:* {turn['text']}", ""]
         for point in q["points"]:
@@ -236,6 +262,8 @@ def to_html(data: dict) -> str:
                 parts.append(
                     f"<div class='turn {turn['kind']}'><b>{escape(label)}</b>\n{escape(turn['text'])}</div>"
                 )
+                if turn.get("spoken"):
+                    parts.append(f"<p class='meta'>{escape(delivery_line(turn['spoken'], lang))}</p>")
         items = []
         for point in q["points"]:
             item = (
