@@ -77,8 +77,9 @@ class VoiceFront:
             self.mute = True
 
     def _record(self) -> bytes:
-        from interviewer.speech.devices import record_push_to_talk, record_until_silence
+        from interviewer.speech.devices import check, record_push_to_talk, record_until_silence
 
+        check()
         if self.vad:
             self.console.print(f"[dim]{escape(say(self.language, 'voice_listening'))}[/dim]")
             return record_until_silence(self.silence_seconds)

@@ -25,13 +25,29 @@ def _sounddevice():
     return sounddevice
 
 
+def check() -> None:
+    """Fail early, with the reason, when there is no library or no device to use."""
+    sd = _sounddevice()
+    try:
+        sd.query_devices(kind="input")
+    except sd.PortAudioError as exc:
+        raise SpeechError(f"no microphone found ({exc})") from None
+
+
+def _device_error(exc: Exception) -> SpeechError:
+    return SpeechError(f"the audio device failed ({exc})")
+
+
 def play(wav: bytes) -> None:
     sd = _sounddevice()
     with wave.open(io.BytesIO(wav)) as source:
         rate, channels = source.getframerate(), source.getnchannels()
         frames = source.readframes(source.getnframes())
-    with sd.RawOutputStream(samplerate=rate, channels=channels, dtype="int16") as stream:
-        stream.write(frames)
+    try:
+        with sd.RawOutputStream(samplerate=rate, channels=channels, dtype="int16") as stream:
+            stream.write(frames)
+    except sd.PortAudioError as exc:
+        raise _device_error(exc) from None
 
 
 def _to_wav(chunks: list[bytes]) -> bytes:
@@ -49,10 +65,13 @@ def record_push_to_talk(wait_for_enter: Callable[[], object]) -> bytes:
     sd = _sounddevice()
     chunks: list[bytes] = []
     wait_for_enter()
-    with sd.RawInputStream(
-        samplerate=RATE, channels=1, dtype="int16", callback=lambda data, *_: chunks.append(bytes(data))
-    ):
-        wait_for_enter()
+    try:
+        with sd.RawInputStream(
+            samplerate=RATE, channels=1, dtype="int16", callback=lambda data, *_: chunks.append(bytes(data))
+        ):
+            wait_for_enter()
+    except sd.PortAudioError as exc:
+        raise _device_error(exc) from None
     return _to_wav(chunks)
 
 
@@ -63,7 +82,11 @@ def record_until_silence(silence_seconds: float, max_seconds: float = 600.0) -> 
     chunks: list[bytes] = []
     quiet = spoken = 0.0
     block = RATE // 10
-    with sd.RawInputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=block) as stream:
+    try:
+        stream = sd.RawInputStream(samplerate=RATE, channels=1, dtype="int16", blocksize=block)
+    except sd.PortAudioError as exc:
+        raise _device_error(exc) from None
+    with stream:
         while spoken + quiet < max_seconds:
             data, _ = stream.read(block)
             samples = array("h", bytes(data))
