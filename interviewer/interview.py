@@ -121,7 +121,13 @@ def _drive(
     if voice is not None:
         from interviewer.voice import VoiceFront
 
-        speaker = VoiceFront(console, recordings=writer.path.with_suffix(".audio"), bank=bank, **voice)
+        speaker = VoiceFront(
+            console,
+            recordings=writer.path.with_suffix(".audio"),
+            bank=bank,
+            current=lambda: session.question,
+            **voice,
+        )
         feed = speaker.answers(feed)
 
     def show(output: Output) -> None:

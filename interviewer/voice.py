@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from interviewer.bank.models import Bank
+from interviewer.bank.models import Bank, Question
 from interviewer.engine.session import Output
 from interviewer.prompts import say
 from interviewer.speech import audio as wav
@@ -43,6 +43,7 @@ class VoiceFront:
         silence_seconds: float = 3.0,
         pause_seconds: float = 2.0,
         ask: Callable[[str], str] = input,
+        current: Callable[[], Question] | None = None,
     ) -> None:
         self.console = console
         self.speech = speech
@@ -53,7 +54,7 @@ class VoiceFront:
         self.silence_seconds = silence_seconds
         self.pause_seconds = pause_seconds
         self.ask = ask
-        self.prompt = bias_prompt(bank)
+        self.current = current
         self.mute = self.scripted is not None
         self.typed = False
 
@@ -112,7 +113,8 @@ class VoiceFront:
             saved.parent.mkdir(parents=True, exist_ok=True)
             saved.write_bytes(recording)
             try:
-                heard = self.speech.transcribe(recording, saved.name, self.language, self.prompt)
+                prompt = bias_prompt(self.bank, self.current() if self.current else None)
+                heard = self.speech.transcribe(recording, saved.name, self.language, prompt)
             except SpeechError as exc:
                 self._notice(say(self.language, "voice_typed", reason=exc))
                 self.typed = True

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from interviewer.bank.models import Bank
+from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings
 from interviewer.errors import InterviewerError
 
@@ -35,15 +35,22 @@ class Speech(Protocol):
     def transcribe(self, audio: bytes, filename: str, language: str, prompt: str) -> str: ...
 
 
-def bias_prompt(bank: Bank) -> str:
-    """The bank's own terms (GMV, RFM, 全渠道, 私域 …), so recognition spells them right."""
+FILLER_HINT = {"zh": "嗯，啊，那个，就是，然后。", "en": "Um, uh, like, you know."}
+
+
+def bias_prompt(bank: Bank, question: Question | None = None) -> str:
+    """The bank's own terms (GMV, RFM, 全渠道, 私域 …), the current question's first, so
+    recognition spells them right; and a few fillers, so they are kept rather than tidied away
+    (Whisper drops them unless its prompt shows some)."""
     seen: dict[str, None] = {}
-    for question in bank.questions:
-        for point in question.key_points:
+    questions = ([question] if question else []) + [q for q in bank.questions if q is not question]
+    for each in questions:
+        for point in each.key_points:
             for term in point.keywords:
                 if len(term) >= 2:
                     seen.setdefault(term, None)
-    return ", ".join(list(seen)[:BIAS_TERMS])
+    terms = ", ".join(list(seen)[:BIAS_TERMS])
+    return f"{FILLER_HINT['zh' if bank.is_chinese else 'en']} {terms}"
 
 
 def primary(language: str) -> str:
