@@ -1,4 +1,6 @@
 import pytest
+import respx
+from fake_openai import BASE_URL, FAKE_KEY
 
 from interviewer.bank.loader import resolve_bank
 
@@ -24,3 +26,13 @@ def seed_bank():
 @pytest.fixture(scope="session")
 def english_bank():
     return resolve_bank("backend-engineering-en")
+
+
+@pytest.fixture
+def api(monkeypatch):
+    """An OpenAI-compatible endpoint configured with a fake key, faked at the HTTP transport."""
+    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("INTERVIEWER_MODEL", "fake-model")
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
+        yield mock

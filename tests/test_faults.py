@@ -8,9 +8,8 @@ import sys
 
 import httpx
 import pytest
-import respx
 from click.testing import CliRunner
-from fake_openai import BASE_URL, FAKE_KEY, FakeChat
+from fake_openai import FakeChat
 
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.openai_chat import OpenAIChatBackend
@@ -19,14 +18,6 @@ from interviewer.config import load_settings
 from interviewer.engine.session import Session
 from interviewer.terminal import run
 from interviewer.transcript.writer import TranscriptWriter
-
-
-@pytest.fixture
-def api(monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 class BrokenStream(httpx.SyncByteStream):

@@ -4,9 +4,8 @@ import json
 
 import httpx
 import pytest
-import respx
 from click.testing import CliRunner
-from fake_openai import BASE_URL, FAKE_KEY, FakeChat, answer_of, completion, honest_critique, sse
+from fake_openai import FAKE_KEY, FakeChat, answer_of, completion, honest_critique, sse
 
 from interviewer.backends.base import Turn
 from interviewer.backends.offline.backend import OfflineBackend
@@ -18,15 +17,6 @@ from interviewer.engine.session import Session
 from interviewer.errors import BackendError
 
 ANSWERS_EN = "The client sends an idempotency key. We retry with backoff.\n---\nWe also store the key.\n---\nIndexes avoid a full table scan.\n---\nNothing more.\n"
-
-
-@pytest.fixture
-def api(monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
-    monkeypatch.setenv("INTERVIEWER_MODEL", "fake-model")
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 def backend():

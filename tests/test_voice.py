@@ -9,9 +9,8 @@ from array import array
 
 import httpx
 import pytest
-import respx
 from click.testing import CliRunner
-from fake_openai import BASE_URL, FAKE_KEY, FakeChat
+from fake_openai import FakeChat
 
 from interviewer.cli import cli
 from interviewer.config import load_settings
@@ -60,14 +59,6 @@ def test_long_pauses_and_speaking_time_from_audio():
     seconds, pauses = wav.pauses(wav.read_wav(data), at_least=2.0)
     assert seconds == pytest.approx(5.5, abs=0.1)
     assert pauses == [pytest.approx(2.5, abs=0.1)]
-
-
-@pytest.fixture
-def api(monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", BASE_URL)
-    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        yield mock
 
 
 def test_openai_transcription_sends_language_and_the_banks_terms(api, seed_bank):
