@@ -153,7 +153,7 @@ class OpenAIChatBackend:
         instruction = template("ask", turn.language).format(index=turn.index, total=turn.total)
         messages = [
             *self._prefix(turn),
-            {"role": "user", "content": f"{instruction}\n\n{_delimit('question', turn.question.text)}"},
+            {"role": "user", "content": f"{_delimit('question', turn.question.text)}\n\n{instruction}"},
         ]
         text = self._stream_text(messages, stream, "ask")
         if turn.question.text[:20] not in text:  # the question itself must reach the candidate
@@ -168,7 +168,8 @@ class OpenAIChatBackend:
             instruction = template("follow_up_vague", turn.language)
         else:
             instruction = template("follow_up", turn.language).format(topic=target.topic)
-        content = f"{instruction}\n\n{_delimit('question', turn.question.text)}\n\n{_delimit('candidate_answer', self._fit(answer, 0))}"
+        # the question first: requests about one question then share their beginning (prompt caching)
+        content = f"{_delimit('question', turn.question.text)}\n\n{instruction}\n\n{_delimit('candidate_answer', self._fit(answer, 0))}"
         messages = [*self._prefix(turn), {"role": "user", "content": content}]
         text = self._stream_text(
             messages, None if turn.mode == "exam" else stream, "follow_up", MAX_PROBE_CHARS
@@ -203,7 +204,7 @@ class OpenAIChatBackend:
             )
         messages = [
             *self._prefix(turn),
-            {"role": "user", "content": f"{instruction}\n\n{data}\n\n{_delimit('candidate_answer', fitted)}"},
+            {"role": "user", "content": f"{data}\n\n{instruction}\n\n{_delimit('candidate_answer', fitted)}"},
         ]
         try:
             reply = self._structured(messages, CritiqueReply, "critique", schema)
