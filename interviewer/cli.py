@@ -340,15 +340,25 @@ def calibrate(bank_name, answers_file, backend, model, base_url, as_json) -> Non
 @click.option(
     "--answers", type=click.Path(allow_dash=True), help="Scripted answers, separated by lines of ---."
 )
+@click.option("--audio-dir", type=click.Path(file_okay=False), help="Spoken answers as 01.wav, 02.wav ….")
 @click.option("--force", is_flag=True, help="Resume even though the bank changed since.")
 @click.option("--model", help="Model name (default: the one the interview used).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def resume(path, answers, force, model, base_url, as_json) -> None:
-    """Continue an unfinished interview from its last answered question, with the same settings."""
+def resume(path, answers, audio_dir, force, model, base_url, as_json) -> None:
+    """Continue an unfinished interview from its last answered question, with the same settings
+    (a spoken interview goes on spoken)."""
     from interviewer.interview import resume_interview
 
-    resume_interview(path=path, answers=answers, force=force, base_url=base_url, model=model, as_json=as_json)
+    resume_interview(
+        path=path,
+        answers=answers,
+        audio_dir=audio_dir,
+        force=force,
+        base_url=base_url,
+        model=model,
+        as_json=as_json,
+    )
 
 
 @cli.command()

@@ -211,6 +211,8 @@ def start_interview(
                 "shuffle": shuffle,
                 "seed": seed,
                 "voice": voice_options["speech"].name if voice_options else None,
+                "vad": vad,
+                "silence_timeout": silence_timeout,
             },
         ),
     )
@@ -228,7 +230,14 @@ def start_interview(
 
 
 def resume_interview(
-    *, path: str, answers: str | None, force: bool, base_url: str | None, model: str | None, as_json: bool
+    *,
+    path: str,
+    answers: str | None,
+    force: bool,
+    base_url: str | None,
+    model: str | None,
+    as_json: bool,
+    audio_dir: str | None = None,
 ) -> None:
     record = load_record(path)
     start = record.start
@@ -264,6 +273,16 @@ def resume_interview(
     if index >= len(selected):
         raise InterviewerError(f"{path} has every question answered; `interviewer report {path}` shows it")
     pending = asked.get(selected[index].number)
+    voice_options = None
+    if stored.get("voice") or audio_dir:
+        from interviewer.speech.engines import make_speech
+
+        voice_options = {
+            "speech": make_speech(stored.get("voice"), settings),
+            "audio_dir": audio_dir,
+            "vad": stored.get("vad", False),
+            "silence_seconds": stored.get("silence_timeout", 3.0),
+        }
     writer = TranscriptWriter(record.path, scrubber(settings), seq=record.last_seq)
     writer.write(
         "resume", {"at_question": selected[index].number, "bank_hash": bank.content_hash, "forced": force}
@@ -277,6 +296,7 @@ def resume_interview(
         max_follow_ups=stored.get("max_follow_ups", 2),
         answers=answers,
         as_json=as_json,
+        voice=voice_options,
         restore={
             "index": index,
             "results": results,

@@ -109,7 +109,8 @@ class VoiceFront:
                     self.typed = True
                     continue
             number += 1
-            saved = self.recordings / f"{number:02d}.wav"
+            kept = len(list(self.recordings.glob("*.wav"))) if self.recordings.is_dir() else 0
+            saved = self.recordings / f"{kept + 1:02d}.wav"  # a resumed interview adds, never overwrites
             saved.parent.mkdir(parents=True, exist_ok=True)
             saved.write_bytes(recording)
             try:

@@ -254,3 +254,45 @@ def test_a_spoken_interview_with_the_offline_parts(tmp_path, monkeypatch):
     assert all(a["delivery"]["pace"] > 60 for a in answers)
     critique = next(e for e in events if e["type"] == "critique")
     assert any(p["verdict"] != "missing" for p in critique["points"]) and len(critique["delivery"]) == 2
+
+
+def test_a_spoken_interview_resumes_spoken_and_keeps_every_recording(api, tmp_path):
+    heard = iter(["先算LTV和CAC的比值。", "用OneID打通各渠道的会员数据。"])
+    api.post("/audio/transcriptions").mock(
+        side_effect=lambda request: httpx.Response(200, json={"text": next(heard)})
+    )
+    first = make_answers(tmp_path / "first", 1)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "practice",
+            "--backend",
+            "offline",
+            "--questions",
+            "3,4",
+            "--max-follow-ups",
+            "0",
+            "--audio-dir",
+            str(first),
+            "--speech",
+            "openai",
+            "--transcript",
+            str(tmp_path / "t"),
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    [path] = (tmp_path / "t").glob("*.jsonl")
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "01.wav").write_bytes(tone_wav([(True, 1.5)]))
+    result = CliRunner().invoke(
+        cli, ["resume", str(path), "--audio-dir", str(second), "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    answers = [e for e in events if e["type"] == "answer"]
+    assert [a["text"] for a in answers] == ["先算LTV和CAC的比值。", "用OneID打通各渠道的会员数据。"]
+    assert [a["audio"] for a in answers] == [f"{path.stem}.audio/01.wav", f"{path.stem}.audio/02.wav"]
+    assert (path.parent / answers[0]["audio"]).read_bytes() == (first / "01.wav").read_bytes()
+    assert events[-1]["type"] == "session_end" and events[-1]["finished"] is True
