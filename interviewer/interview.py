@@ -99,7 +99,8 @@ def _drive(
     scripted = read_answers(answers) if answers else None
     who = f"{backend.name} ({backend.model})" if backend.model else backend.name
     console.print(f"[bold]{escape(bank.title)}[/bold]")
-    banner = say(bank.language, "banner", count=len(selected), mode=mode, backend=who, path=writer.path)
+    named = say(bank.language, f"mode_{mode}")
+    banner = say(bank.language, "banner", count=len(selected), mode=named, backend=who, path=writer.path)
     console.print(f"[dim]{escape(banner)}[/dim]")
     if not scripted:
         console.print(f"[dim]{escape(say(bank.language, 'help'))}[/dim]")

@@ -140,3 +140,15 @@ def test_injection_is_flagged_and_scores_nothing(seed_bank, attack):
     session.start()
     critique = session.handle(attack)[0].critique
     assert "injection" in critique.flags and critique.score == 0.0
+
+
+def test_quit_during_a_probe_grades_what_was_said(seed_bank):
+    session, events = make(seed_bank, numbers=(3, 4))
+    session.start()
+    assert kinds(session.handle("先算LTV和CAC的比值，再按RFM分层。")) == ["probe"]
+    outputs = session.handle("/quit")
+    assert kinds(outputs) == ["feedback", "summary"]
+    summary = outputs[-1].summary
+    assert summary.finished is False and [r.number for r in summary.results] == [3]
+    assert summary.results[0].score > 0
+    assert [k for k, _ in events].count("critique") == 1

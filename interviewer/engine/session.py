@@ -258,11 +258,12 @@ class Session:
         return self.stop()
 
     def stop(self) -> list[Output]:
-        """End now (`/quit`, Ctrl-C, answers ran out): what was answered is kept and summarised."""
+        """End now (`/quit`, Ctrl-C, answers ran out): what was answered is kept and summarised,
+        the question in progress graded on what was said to it so far."""
         if self.finished:
             return []
         self.stopped = True
-        return self._finish()
+        return [*self._record_current(), *self._finish()]
 
     def _hint(self) -> list[Output]:
         if self.mode == "exam":
@@ -357,16 +358,18 @@ class Session:
         return [*notes, *self._flush(), self.prompt]
 
     def _close_question(self) -> list[Output]:
+        return [*self._record_current(), *self._next()]
+
+    def _record_current(self) -> list[Output]:
+        """Keep the latest critique of the current question as its result (once)."""
         critique = self.latest
         number = self.question.number
-        out: list[Output] = []
-        if critique is not None:
-            critique.delivery = list(self.deliveries)
-            self.sink("critique", critique.model_dump(mode="json"))
-            self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
-            if self.mode == "practice":
-                out.append(Output(kind="feedback", number=number, critique=critique))
-        return out + self._next()
+        if critique is None or number in self.results:
+            return []
+        critique.delivery = list(self.deliveries)
+        self.sink("critique", critique.model_dump(mode="json"))
+        self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
+        return [Output(kind="feedback", number=number, critique=critique)] if self.mode == "practice" else []
 
     def _next(self) -> list[Output]:
         if self.index + 1 >= len(self.questions):
