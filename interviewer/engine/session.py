@@ -120,6 +120,7 @@ class Session:
         self.finished = False
         self.stopped = False
         self.tokens = {"prompt": 0, "completion": 0}
+        self.notices: list[Output] = []
         self._reset_question()
 
     @property
@@ -172,7 +173,7 @@ class Session:
 
     def start(self) -> list[Output]:
         """Ask the first question, or, in a restored interview, pick up where it stopped."""
-        self.notices: list[Output] = []
+        self.notices = []
         if self.answers:
             turn = self._turn()
             reminder = Output(
