@@ -26,7 +26,7 @@ from interviewer.errors import InterviewerError
 from interviewer.prompts import say
 from interviewer.render import render_output
 from interviewer.terminal import StreamPrinter, console_for, read_answers, run, typed_answers
-from interviewer.transcript.record import load_record
+from interviewer.transcript.record import InterviewRecord, load_record
 from interviewer.transcript.writer import (
     SCHEMA_VERSION,
     Scrubber,
@@ -230,6 +230,45 @@ def start_interview(
     )
 
 
+def restore_state(record: InterviewRecord, selected: list[Question]) -> dict | None:
+    """Where an interview stands, from its transcript: closed questions' results, the open
+    question's answers and probes, and the prompt it waits on (None when all are closed)."""
+    asked = {q.number: q for q in record.questions}
+    results: dict[int, QuestionResult] = {}
+    open_at = None
+    for position, question in enumerate(selected):
+        done = asked.get(question.number)
+        if done is None or not done.closed:
+            open_at = position
+            break
+        if done.critique:
+            critique = Critique.model_validate(done.critique)
+            results[question.number] = QuestionResult.from_critique(question.text, critique, done.follow_ups)
+        else:
+            results[question.number] = QuestionResult(
+                number=question.number, text=question.text, score=0.0, skipped=True
+            )
+    if open_at is None:
+        return None
+    question = selected[open_at]
+    pending = asked.get(question.number)
+    waiting = None
+    if pending and pending.turns and pending.turns[-1].kind in ("question", "follow_up"):
+        last = pending.turns[-1]
+        kind = "question" if last.kind == "question" else "probe"
+        waiting = Output(
+            kind=kind, text=last.text, number=question.number, index=position + 1, total=len(selected)
+        )
+    return {
+        "index": position,
+        "results": results,
+        "answers": [t.text for t in pending.answers] if pending else [],
+        "follow_ups": pending.follow_ups if pending else 0,
+        "probed": pending.probed if pending else set(),
+        "waiting": waiting,
+    }
+
+
 def resume_interview(
     *,
     path: str,
@@ -256,24 +295,10 @@ def resume_interview(
     settings = load_settings(base_url=base_url, model=model or start.get("model"))
     chosen = make_backend(start.get("backend", "offline"), settings)
     selected = [bank.question(n) for n in stored["questions"]]
-    asked = {q.number: q for q in record.questions}
-    results: dict[int, QuestionResult] = {}
-    index = len(selected)
-    for position, question in enumerate(selected):
-        done = asked.get(question.number)
-        if done is None or not done.closed:
-            index = position
-            break
-        if done.critique:
-            critique = Critique.model_validate(done.critique)
-            results[question.number] = QuestionResult.from_critique(question.text, critique, done.follow_ups)
-        else:
-            results[question.number] = QuestionResult(
-                number=question.number, text=question.text, score=0.0, skipped=True
-            )
-    if index >= len(selected):
+    state = restore_state(record, selected)
+    if state is None:
         raise InterviewerError(f"{path} has every question answered; `interviewer report {path}` shows it")
-    pending = asked.get(selected[index].number)
+    index = state["index"]
     voice_options = None
     if stored.get("voice") or audio_dir:
         from interviewer.speech.engines import make_speech
@@ -298,11 +323,5 @@ def resume_interview(
         answers=answers,
         as_json=as_json,
         voice=voice_options,
-        restore={
-            "index": index,
-            "results": results,
-            "answers": [t.text for t in pending.answers] if pending else [],
-            "follow_ups": pending.follow_ups if pending else 0,
-            "probed": pending.probed if pending else set(),
-        },
+        restore={k: v for k, v in state.items() if k not in ("waiting", "waiting_since")},
     )

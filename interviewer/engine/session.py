@@ -193,15 +193,21 @@ class Session:
         answers: list[str],
         follow_ups: int,
         probed: set[str],
+        waiting: Output | None = None,
+        waiting_since: float | None = None,
     ) -> None:
         """Continue an interrupted interview: closed questions keep their results; the answers
-        already given to the open question are graded again before anything new is asked."""
+        already given to the open question are graded again before anything new is asked,
+        unless the session is `waiting` for the answer to a prompt already shown."""
         self.index = index
         self.results = dict(results)
         self._reset_question()
         self.answers = list(answers)
         self.follow_ups = follow_ups
         self.probed = set(probed)
+        if waiting is not None:  # a front end that keeps no state: the prompt is already shown
+            self.prompt = waiting
+            self.prompt_at = self.clock() if waiting_since is None else waiting_since
 
     def _ask(self) -> list[Output]:
         turn = self._turn()
