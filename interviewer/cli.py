@@ -493,6 +493,65 @@ def regrade(path, backend, model, base_url, output, force, as_json) -> None:
     click.echo(f"overall {summary.overall:g}; wrote {new_path}")
 
 
+# ---- web ----------------------------------------------------------------------------------
+
+
+def _web_missing() -> InterviewerError:
+    return InterviewerError("the web app needs its extra: pip install 'interviewer[web]'")
+
+
+@cli.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default)."
+)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL; default sqlite:///interviewer.db).")
+def serve(host: str, port: int, database: str | None) -> None:
+    """Recruiter screenings in the browser: invite links, candidate interviews, a review dashboard."""
+    try:
+        import uvicorn
+
+        from interviewer.web.app import create_app
+    except ImportError:
+        raise _web_missing() from None
+    from interviewer.config import load_settings
+
+    if not os.environ.get("INTERVIEWER_SECRET"):
+        click.echo("note: INTERVIEWER_SECRET is not set; logins end when the server restarts", err=True)
+    app = create_app(database, load_settings().transcripts_dir)
+    click.echo(f"interviewer is serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.group()
+def user() -> None:
+    """Recruiter accounts for `interviewer serve`."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL).")
+@click.password_option(help="The password (asked for when not given).")
+def user_create(email: str, database: str | None, password: str) -> None:
+    """Create a recruiter account (the first one is created here, not in the browser)."""
+    try:
+        from sqlalchemy import select
+
+        from interviewer.web.auth import hash_password
+        from interviewer.web.store import Recruiter, open_store
+    except ImportError:
+        raise _web_missing() from None
+    if len(password) < 10:
+        raise InterviewerError("choose a password of at least 10 characters")
+    store = open_store(database)
+    with store() as db:
+        if db.scalar(select(Recruiter).where(Recruiter.email == email.strip().lower())):
+            raise InterviewerError(f"there is already an account for {email}")
+        db.add(Recruiter(email=email.strip().lower(), password_hash=hash_password(password)))
+        db.commit()
+    click.echo(f"created recruiter {email}")
+
+
 def main() -> None:
     """One top-level handler: expected errors are one line on stderr, Ctrl-C exits 130."""
     debug = bool(os.environ.get("INTERVIEWER_DEBUG"))

@@ -1,0 +1,147 @@
+"""Recruiter screenings in the browser (FastAPI TestClient against a SQLite store)."""
+
+import csv
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect
+
+from interviewer.web.app import create_app
+from interviewer.web.auth import hash_password
+from interviewer.web.store import Recruiter, open_store
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def site(tmp_path):
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    store = open_store(url)
+    with store() as db:
+        db.add(Recruiter(email="rita@example.com", password_hash=hash_password(PASSWORD)))
+        db.commit()
+    app = create_app(url, tmp_path / "transcripts", secret="test-secret")
+    return TestClient(app, follow_redirects=False), url
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def logged_in(client):
+    response = client.post("/login", data={"email": "rita@example.com", "password": PASSWORD})
+    assert response.status_code == 303
+    return csrf_of(client.get("/").text)
+
+
+def new_screening(client, csrf, **fields):
+    data = {
+        "csrf": csrf,
+        "name": "Ops managers, week 48",
+        "bank": "ecommerce-marketing-zh",
+        "questions": "3,4",
+        **fields,
+    }
+    response = client.post("/screenings", data=data)
+    assert response.status_code == 303, response.text
+    return response.headers["location"]
+
+
+def invite(client, csrf, screening, name):
+    page = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": name, "days": "7"}).text
+    return re.search(r"<code>https?://[^/]+(/i/[^<]+)</code>", page).group(1)
+
+
+def test_migrations_create_the_whole_schema_from_empty(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    open_store(url)
+    open_store(url)  # a second run finds nothing to do
+    tables = set(inspect(create_engine(url)).get_table_names())
+    assert tables == {"alembic_version", "recruiters", "screenings", "invites", "decisions"}
+
+
+def test_the_recruiter_area_needs_a_login(site):
+    client, _ = site
+    assert client.get("/").status_code == 303 and client.get("/").headers["location"] == "/login"
+    wrong = client.post("/login", data={"email": "rita@example.com", "password": "guess"})
+    assert wrong.status_code == 401 and "Wrong email or password" in wrong.text
+    assert client.get("/screenings/1/export.csv").status_code == 303
+
+
+def test_forms_without_the_csrf_token_are_refused(site):
+    client, _ = site
+    logged_in(client)
+    response = client.post(
+        "/screenings", data={"csrf": "forged", "name": "x", "bank": "ecommerce-marketing-zh"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_screening_end_to_end(site, tmp_path):
+    client, _ = site
+    csrf = logged_in(client)
+    screening = new_screening(client, csrf)
+    link = invite(client, csrf, screening, "Chen Wei")
+    candidate = TestClient(client.app, follow_redirects=True)
+
+    consent = candidate.get(link)
+    assert "I agree" in consent.text and "参考答案" not in consent.text
+    page = candidate.post(f"{link}/start", data={"consent": "yes"}).text
+    assert "当前电商获客成本" in page and "1 / 2" in page
+    page = candidate.post(
+        f"{link}/answer",
+        data={"answer": "先算LTV和CAC的比值，用RFM把用户分层，高价值老客给专属客服和无门槛券。"},
+    ).text
+    for verdict in ("已覆盖", "未覆盖", "/100", "参考答案"):  # exam mode: no scores, no reference
+        assert verdict not in page
+    for _ in range(6):
+        if "Thank you" in page:
+            break
+        page = candidate.post(f"{link}/answer", data={"answer": "用OneID打通各渠道会员数据，积分互通。"}).text
+    assert "Thank you" in page
+    assert "score" not in page.lower()
+
+    board = client.get(screening).text
+    assert "Chen Wei" in board and "finished" in board
+    assert "Scores are advice" in board
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{screening}/export.csv").text)))
+    assert rows[0]["candidate"] == "Chen Wei" and float(rows[0]["overall"]) > 0 and rows[0]["q3"]
+
+    invite_id = re.search(r'href="/candidates/(\d+)"', board).group(1)
+    detail = client.get(f"/candidates/{invite_id}").text
+    assert "先算LTV和CAC的比值" in detail  # inside the escaped report
+    response = client.post(
+        f"/candidates/{invite_id}/decision",
+        data={"csrf": csrf, "decision": "advance", "notes": "strong on LTV"},
+    )
+    assert response.status_code == 303
+    assert "strong on LTV" in client.get(f"/candidates/{invite_id}").text
+
+
+def test_answers_are_escaped_and_tokens_are_scoped(site):
+    client, _ = site
+    csrf = logged_in(client)
+    screening = new_screening(client, csrf, questions="3")
+    link = invite(client, csrf, screening, "<b>Mallory</b>")
+    candidate = TestClient(client.app, follow_redirects=True)
+    candidate.post(f"{link}/start", data={"consent": "yes"})
+    candidate.post(f"{link}/answer", data={"answer": "<script>alert('x')</script> 用RFM分层。"})
+    board = client.get(screening).text
+    assert "<b>Mallory</b>" not in board and "&lt;b&gt;Mallory&lt;/b&gt;" in board
+    invite_id = re.search(r'href="/candidates/(\d+)"', board).group(1)
+    detail = client.get(f"/candidates/{invite_id}").text
+    assert "<script>alert" not in detail
+    assert candidate.get("/i/not-a-real-token").status_code == 404
+    assert candidate.get("/").status_code == 200 and "Recruiter login" in candidate.get("/").text
+    assert candidate.get(f"/candidates/{invite_id}", follow_redirects=False).status_code == 303
+
+
+def test_an_answer_that_is_too_long_is_refused(site):
+    client, _ = site
+    csrf = logged_in(client)
+    link = invite(client, csrf, new_screening(client, csrf, questions="3"), "Long")
+    candidate = TestClient(client.app, follow_redirects=True)
+    candidate.post(f"{link}/start", data={"consent": "yes"})
+    assert candidate.post(f"{link}/answer", data={"answer": "字" * 20_001}).status_code == 413
