@@ -2,22 +2,43 @@
 
 import csv
 import io
+import os
 import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from interviewer.web.app import create_app
 from interviewer.web.auth import hash_password
 from interviewer.web.store import Recruiter, open_store
 
 PASSWORD = "correct horse battery"
+POSTGRES = os.environ.get("INTERVIEWER_TEST_POSTGRES_URL")
+DATABASES = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(
+            not POSTGRES, reason="INTERVIEWER_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)"
+        ),
+    ),
+]
 
 
-@pytest.fixture
-def site(tmp_path):
-    url = f"sqlite:///{tmp_path / 'web.db'}"
+def database(kind: str, tmp_path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'web.db'}"
+    with create_engine(POSTGRES).begin() as connection:  # each test starts from an empty database
+        connection.execute(
+            text("DROP TABLE IF EXISTS decisions, invites, screenings, recruiters, alembic_version CASCADE")
+        )
+    return POSTGRES
+
+
+@pytest.fixture(params=DATABASES)
+def site(request, tmp_path):
+    url = database(request.param, tmp_path)
     store = open_store(url)
     with store() as db:
         db.add(Recruiter(email="rita@example.com", password_hash=hash_password(PASSWORD)))
@@ -54,8 +75,9 @@ def invite(client, csrf, screening, name):
     return re.search(r"<code>https?://[^/]+(/i/[^<]+)</code>", page).group(1)
 
 
-def test_migrations_create_the_whole_schema_from_empty(tmp_path):
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+@pytest.mark.parametrize("kind", DATABASES)
+def test_migrations_create_the_whole_schema_from_empty(kind, tmp_path):
+    url = database(kind, tmp_path)
     open_store(url)
     open_store(url)  # a second run finds nothing to do
     tables = set(inspect(create_engine(url)).get_table_names())
@@ -145,3 +167,12 @@ def test_an_answer_that_is_too_long_is_refused(site):
     candidate = TestClient(client.app, follow_redirects=True)
     candidate.post(f"{link}/start", data={"consent": "yes"})
     assert candidate.post(f"{link}/answer", data={"answer": "字" * 20_001}).status_code == 413
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path):
+    from interviewer.errors import InterviewerError
+
+    with pytest.raises(
+        InterviewerError, match=r"^cannot open the database at .*check INTERVIEWER_DATABASE_URL$"
+    ):
+        open_store(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")

@@ -12,6 +12,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from interviewer.errors import InterviewerError
+
 DEFAULT_URL = "sqlite:///interviewer.db"
 
 
@@ -83,7 +85,16 @@ def migrate(url: str) -> None:
 
 
 def open_store(url: str | None = None) -> sessionmaker:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
     url = url or database_url()
-    migrate(url)
-    engine: Engine = create_engine(url, future=True)
+    try:
+        migrate(url)
+        engine: Engine = create_engine(url, future=True)
+    except (OperationalError, ArgumentError, NoSuchModuleError) as exc:
+        where = url.split("@")[-1]  # never echo a password from the URL
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise InterviewerError(
+            f"cannot open the database at {where} ({reason}); check INTERVIEWER_DATABASE_URL"
+        ) from None
     return sessionmaker(engine, expire_on_commit=False)
