@@ -176,3 +176,24 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path):
         InterviewerError, match=r"^cannot open the database at .*check INTERVIEWER_DATABASE_URL$"
     ):
         open_store(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+
+
+def test_behaviour_flags_compare_and_rate_limits(site):
+    client, _ = site
+    csrf = logged_in(client)
+    screening = new_screening(client, csrf, questions="3")
+    link = invite(client, csrf, screening, "Quick")
+    candidate = TestClient(client.app, follow_redirects=True)
+    candidate.post(f"{link}/start", data={"consent": "yes"})
+    assert candidate.post(f"{link}/left").status_code == 204
+    pasted = "先算LTV和CAC的比值，用RFM把用户分层，高价值老客给专属客服和无门槛券，流失用户先问卷再召回。" * 6
+    candidate.post(f"{link}/answer", data={"answer": pasted})
+    board = client.get(screening).text
+    assert "fast_paste×1" in board and "left_page×1" in board
+    compare = client.get(f"{screening}/compare").text
+    assert "分数只是自动评分给出的参考" in compare and "<table>" in compare
+    statuses = [
+        client.post("/login", data={"email": "x@example.com", "password": "nope"}).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [401] * 9 + [429] * 2  # ten logins a minute, the successful one included

@@ -8,6 +8,8 @@ import csv
 import io
 import os
 import secrets
+import time
+from collections import defaultdict, deque
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,13 +22,51 @@ from sqlalchemy.orm import sessionmaker
 from interviewer.bank.loader import bank_files, load_bank_file, resolve_bank
 from interviewer.engine.selection import parse_numbers
 from interviewer.errors import InterviewerError
-from interviewer.transcript.record import load_record
-from interviewer.transcript.report import report_data, to_html
+from interviewer.transcript.record import InterviewRecord, load_record
+from interviewer.transcript.report import compare_html, report_data, to_html
+from interviewer.transcript.writer import TranscriptWriter
 from interviewer.web import interviews
 from interviewer.web.auth import SESSION_COOKIE, Sessions, check_password, csrf_ok, new_token, token_hash
 from interviewer.web.store import Decision, Invite, Recruiter, Screening, open_store, utcnow
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+FAST_CHARS_PER_SECOND = 15  # nobody types this fast; a long answer arriving faster was pasted
+FAST_MIN_CHARS = 200
+
+
+class RateLimit:
+    """At most `limit` requests per key in any `window` seconds (per worker process)."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self.seen: dict[str, deque] = defaultdict(deque)
+
+    def check(self, key: str) -> None:
+        now = time.monotonic()
+        hits = self.seen[key]
+        while hits and now - hits[0] > self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            raise HTTPException(status_code=429, detail="too many requests; wait a minute and try again")
+        hits.append(now)
+
+
+def behaviour_flags(record: InterviewRecord) -> list[str]:
+    """What the candidate did, beside what they said: pasted answers, leaving the page."""
+    flags = []
+    pasted = [
+        e
+        for e in record.transcript.events
+        if e["type"] == "answer"
+        and len(e["text"]) >= FAST_MIN_CHARS
+        and len(e["text"]) / max(e.get("seconds") or 0.0, 0.1) > FAST_CHARS_PER_SECOND
+    ]
+    if pasted:
+        flags.append(f"fast_paste×{len(pasted)}")
+    left = sum(1 for e in record.transcript.events if e["type"] == "left_page")
+    if left:
+        flags.append(f"left_page×{left}")
+    return flags
 
 
 def create_app(
@@ -36,6 +76,7 @@ def create_app(
     sessions = Sessions(secret or os.environ.get("INTERVIEWER_SECRET") or secrets.token_urlsafe(32))
     folder = Path(transcripts_dir)
     app = FastAPI(title="interviewer", docs_url=None, redoc_url=None, openapi_url=None)
+    logins, answers = RateLimit(10), RateLimit(30)
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         context.setdefault("lang", "en")
@@ -66,6 +107,7 @@ def create_app(
 
     @app.post("/login")
     def login(request: Request, email: str = Form(...), password: str = Form(...)):
+        logins.check(request.client.host if request.client else "?")
         with store() as db:
             found = db.scalar(select(Recruiter).where(Recruiter.email == email.strip().lower()))
         if found is None or not check_password(found.password_hash, password):
@@ -155,7 +197,7 @@ def create_app(
                 row["minutes"] = round(sum(q.seconds for q in record.questions) / 60, 1)
                 row["flags"] = sorted(
                     {f for q in record.questions if q.critique for f in q.critique.get("flags", [])}
-                )
+                ) + behaviour_flags(record)
             rows.append(row)
         return rows
 
@@ -369,6 +411,7 @@ def create_app(
 
     @app.post("/i/{token}/answer", response_class=HTMLResponse)
     def candidate_answer(request: Request, token: str, answer: str = Form(...)):
+        answers.check(token_hash(token))
         found, screening = invite_for(token)
         if found.transcript is None:
             return RedirectResponse(f"/i/{token}", status_code=303)
@@ -384,5 +427,31 @@ def create_app(
                 db.commit()
         notices = [o.text for o in outputs if o.kind in ("notice", "hint") and o.text]
         return candidate_page(request, token, found, screening, notices)
+
+    @app.post("/i/{token}/left")
+    def candidate_left(token: str):
+        """The page was hidden (another tab, another window): noted in the transcript."""
+        answers.check(token_hash(token))
+        found, _ = invite_for(token)
+        if found.transcript:
+            record = load_record(found.transcript)
+            if not record.finished:
+                with TranscriptWriter(Path(found.transcript), seq=record.last_seq) as writer:
+                    writer.write("left_page", {})
+        return Response(status_code=204)
+
+    @app.get("/screenings/{screening_id}/compare", response_class=HTMLResponse)
+    def compare(request: Request, screening_id: int):
+        recruiter(request)
+        with store() as db:
+            paths = db.scalars(
+                select(Invite.transcript).where(
+                    Invite.screening_id == screening_id, Invite.transcript.is_not(None)
+                )
+            ).all()
+        records = [load_record(p) for p in paths if Path(p).exists()]
+        if not records:
+            raise HTTPException(status_code=404, detail="no interviews to compare yet")
+        return HTMLResponse(compare_html(records))
 
     return app
