@@ -7,6 +7,7 @@ reported at the line a person would open in their editor.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -91,7 +92,14 @@ def load_bank_file(path: str | Path) -> Bank:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BankError(str(path), "not UTF-8 text; save the file as UTF-8", line) from None
-    return parse_bank(text, str(path))
+    return _parsed(text, str(path)).model_copy(deep=True)
+
+
+@lru_cache(maxsize=32)
+def _parsed(text: str, source: str) -> Bank:
+    """Parsing is the slow part; servers load the same bank on every request. Callers get a
+    copy, so editing a loaded bank never changes the cached one."""
+    return parse_bank(text, source)
 
 
 def bank_files() -> list[Path]:
