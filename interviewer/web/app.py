@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from interviewer.bank.loader import bank_files, load_bank_file, resolve_bank
+from interviewer.bank.loader import DEFAULT_BANK, bank_files, load_bank_file, resolve_bank
 from interviewer.engine.selection import parse_numbers
 from interviewer.errors import InterviewerError
 from interviewer.transcript.record import InterviewRecord, load_record
@@ -139,6 +139,7 @@ def create_app(
             csrf=data["csrf"],
             screenings=screenings,
             counts=counts,
+            default_bank=DEFAULT_BANK,
             banks=banks,
         )
 
