@@ -197,3 +197,24 @@ def test_behaviour_flags_compare_and_rate_limits(site):
         for _ in range(11)
     ]
     assert statuses == [401] * 9 + [429] * 2  # ten logins a minute, the successful one included
+
+
+def test_time_limit_is_shown_and_late_answers_are_flagged(site, tmp_path):
+    from interviewer.transcript.record import load_record
+    from interviewer.transcript.writer import TranscriptWriter
+    from interviewer.web.app import behaviour_flags
+
+    client, _ = site
+    csrf = logged_in(client)
+    link = invite(client, csrf, new_screening(client, csrf, questions="3", minutes="2"), "Timed")
+    candidate = TestClient(client.app, follow_redirects=True)
+    assert "2 min per answer" in candidate.post(f"{link}/start", data={"consent": "yes"}).text
+
+    path = tmp_path / "late.jsonl"
+    with TranscriptWriter(path) as writer:
+        writer.write("session_start", {"schema_version": 1, "settings": {"questions": [3]}})
+        writer.write("question", {"number": 3, "text": "Q"})
+        writer.write("answer", {"number": 3, "text": "slow", "seconds": 130.0})
+        writer.write("answer", {"number": 3, "text": "quick", "seconds": 30.0})
+    assert behaviour_flags(load_record(path), 120) == ["over_time×1"]
+    assert behaviour_flags(load_record(path), None) == []

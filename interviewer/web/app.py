@@ -51,9 +51,18 @@ class RateLimit:
         hits.append(now)
 
 
-def behaviour_flags(record: InterviewRecord) -> list[str]:
-    """What the candidate did, beside what they said: pasted answers, leaving the page."""
+def behaviour_flags(record: InterviewRecord, seconds_per_answer: int | None = None) -> list[str]:
+    """What the candidate did, beside what they said: pasted answers, leaving the page,
+    answers over the time limit."""
     flags = []
+    if seconds_per_answer:
+        late = [
+            e
+            for e in record.transcript.events
+            if e["type"] == "answer" and (e.get("seconds") or 0) > seconds_per_answer
+        ]
+        if late:
+            flags.append(f"over_time×{len(late)}")
     pasted = [
         e
         for e in record.transcript.events
@@ -153,8 +162,10 @@ def create_app(
         mode: str = Form("exam"),
         backend: str = Form("offline"),
         model: str = Form(""),
+        minutes: str = Form(""),
     ):
         who, _ = checked(request, csrf)
+        limit = int(minutes) * 60 if minutes.strip().isdigit() and int(minutes) > 0 else None
         try:
             loaded = resolve_bank(bank)
             numbers = parse_numbers(questions) if questions.strip() else [q.number for q in loaded.questions]
@@ -174,6 +185,7 @@ def create_app(
                 mode=mode,
                 backend=backend,
                 model=model.strip() or None,
+                seconds_per_answer=limit,
                 created_by=who.id,
             )
             db.add(screening)
@@ -198,7 +210,7 @@ def create_app(
                 row["minutes"] = round(sum(q.seconds for q in record.questions) / 60, 1)
                 row["flags"] = sorted(
                     {f for q in record.questions if q.critique for f in q.critique.get("flags", [])}
-                ) + behaviour_flags(record)
+                ) + behaviour_flags(record, screening.seconds_per_answer)
             rows.append(row)
         return rows
 
@@ -380,6 +392,7 @@ def create_app(
         if prompt is None:
             return page(request, "candidate.html", lang=lang, title=bank.title, stage="done")
         progress = f"{prompt.index} / {prompt.total}"
+        minutes = screening.seconds_per_answer // 60 if screening.seconds_per_answer else None
         return page(
             request,
             "candidate.html",
@@ -389,6 +402,7 @@ def create_app(
             token=token,
             prompt=prompt.text,
             progress=progress,
+            minutes=minutes,
             notices=list(notices),
         )
 
