@@ -218,3 +218,29 @@ def test_time_limit_is_shown_and_late_answers_are_flagged(site, tmp_path):
         writer.write("answer", {"number": 3, "text": "quick", "seconds": 30.0})
     assert behaviour_flags(load_record(path), 120) == ["over_time×1"]
     assert behaviour_flags(load_record(path), None) == []
+
+
+def test_two_answers_at_the_same_instant_are_both_kept_in_order(site):
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from interviewer.web.store import Invite
+
+    client, url = site
+    csrf = logged_in(client)
+    link = invite(client, csrf, new_screening(client, csrf, questions="3,4", mode="exam"), "Double")
+    candidate = TestClient(client.app, follow_redirects=True)
+    candidate.post(f"{link}/start", data={"consent": "yes"})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(
+            pool.map(
+                lambda text: candidate.post(f"{link}/answer", data={"answer": text}),
+                ["第一份回答。", "第二份回答。"],
+            )
+        )
+    with open_store(url)() as db:
+        path = db.query(Invite).one().transcript
+    events = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert sorted(e["text"] for e in events if e["type"] == "answer") == ["第一份回答。", "第二份回答。"]

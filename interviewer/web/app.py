@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import secrets
+import threading
 import time
 from collections import defaultdict, deque
 from datetime import datetime, timedelta, timezone
@@ -86,6 +87,7 @@ def create_app(
     folder = Path(transcripts_dir)
     app = FastAPI(title="interviewer", docs_url=None, redoc_url=None, openapi_url=None)
     logins, answers = RateLimit(10), RateLimit(30)
+    interview_locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
 
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         context.setdefault("lang", "en")
@@ -434,12 +436,13 @@ def create_app(
             raise HTTPException(
                 status_code=413, detail=f"answers are limited to {interviews.MAX_ANSWER_CHARS} characters"
             )
-        outputs = interviews.answer(Path(found.transcript), screening, answer)
-        if any(o.kind == "summary" for o in outputs):
-            with store() as db:
-                row = db.get(Invite, found.id)
+        # One answer at a time per candidate: a lock in this worker, and the invite's row
+        # locked in the database for workers elsewhere (PostgreSQL; SQLite has one writer).
+        with interview_locks[found.id], store() as db, db.begin():
+            row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
+            outputs = interviews.answer(Path(found.transcript), screening, answer)
+            if any(o.kind == "summary" for o in outputs):
                 row.status = "finished"
-                db.commit()
         notices = [o.text for o in outputs if o.kind in ("notice", "hint") and o.text]
         return candidate_page(request, token, found, screening, notices)
 
