@@ -109,7 +109,9 @@ def test_a_screening_end_to_end(site, tmp_path):
     candidate = TestClient(client.app, follow_redirects=True)
 
     consent = candidate.get(link)
-    assert "I agree" in consent.text and "参考答案" not in consent.text
+    assert (
+        "我同意记录并审阅我的回答" in consent.text and "参考答案" not in consent.text
+    )  # the bank's language
     page = candidate.post(f"{link}/start", data={"consent": "yes"}).text
     assert "当前电商获客成本" in page and "1 / 2" in page
     page = candidate.post(
@@ -119,10 +121,10 @@ def test_a_screening_end_to_end(site, tmp_path):
     for verdict in ("已覆盖", "未覆盖", "/100", "参考答案"):  # exam mode: no scores, no reference
         assert verdict not in page
     for _ in range(6):
-        if "Thank you" in page:
+        if "感谢参加" in page:
             break
         page = candidate.post(f"{link}/answer", data={"answer": "用OneID打通各渠道会员数据，积分互通。"}).text
-    assert "Thank you" in page
+    assert "感谢参加" in page
     assert "score" not in page.lower()
 
     board = client.get(screening).text
@@ -208,7 +210,7 @@ def test_time_limit_is_shown_and_late_answers_are_flagged(site, tmp_path):
     csrf = logged_in(client)
     link = invite(client, csrf, new_screening(client, csrf, questions="3", minutes="2"), "Timed")
     candidate = TestClient(client.app, follow_redirects=True)
-    assert "2 min per answer" in candidate.post(f"{link}/start", data={"consent": "yes"}).text
+    assert "每题限时 2 分钟" in candidate.post(f"{link}/start", data={"consent": "yes"}).text
 
     path = tmp_path / "late.jsonl"
     with TranscriptWriter(path) as writer:
@@ -244,3 +246,15 @@ def test_two_answers_at_the_same_instant_are_both_kept_in_order(site):
     events = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert sorted(e["text"] for e in events if e["type"] == "answer") == ["第一份回答。", "第二份回答。"]
+
+
+def test_candidate_pages_speak_the_banks_language(site):
+    client, _ = site
+    csrf = logged_in(client)
+    link = invite(
+        client, csrf, new_screening(client, csrf, bank="backend-engineering-en", questions="1"), "Ann"
+    )
+    consent = TestClient(client.app).get(link).text
+    assert "I agree to have my answers recorded and reviewed." in consent and '<html lang="en">' in consent
+    zh_link = invite(client, csrf, new_screening(client, csrf, questions="1"), "陈")
+    assert '<html lang="zh-CN">' in TestClient(client.app).get(zh_link).text

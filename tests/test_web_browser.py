@@ -106,7 +106,7 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
         field.send_keys(answer)
         find(By.CSS_SELECTOR, "form[action$='/answer'] button").click()
         WebDriverWait(browser, 20).until(ready.staleness_of(field))
-    assert find(By.TAG_NAME, "h1").text == "Thank you"
+    assert find(By.TAG_NAME, "h1").text == "感谢参加"
 
     browser.get(dashboard)
     find(By.TAG_NAME, "table")

@@ -116,13 +116,13 @@ def test_fifty_candidates_at_once(model_server, tmp_path):
         given = []
         with httpx.Client(base_url=base, follow_redirects=True, timeout=60) as client:
             page = client.post(f"{link}/start", data={"consent": "yes"}).text
-            while "Thank you" not in page and len(given) < 10:
+            while "感谢参加" not in page and len(given) < 10:
                 answer = f"{link[-6:]} 第{len(given) + 1}次回答：先算LTV和CAC，再做RFM分层。"
                 response = client.post(f"{link}/answer", data={"answer": answer})
                 assert response.status_code == 200, response.text
                 given.append(answer)
                 page = response.text
-        assert "Thank you" in page
+        assert "感谢参加" in page
         return given
 
     started = time.monotonic()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from interviewer.bank.loader import DEFAULT_BANK, bank_files, load_bank_file, resolve_bank
 from interviewer.engine.selection import parse_numbers
 from interviewer.errors import InterviewerError
+from interviewer.prompts import say
 from interviewer.transcript.record import InterviewRecord, load_record
 from interviewer.transcript.report import compare_html, report_data, to_html
 from interviewer.transcript.writer import TranscriptWriter
@@ -92,6 +93,8 @@ def create_app(
     def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         context.setdefault("lang", "en")
         context.setdefault("title", "interviewer")
+        language = context["lang"]
+        context["say"] = lambda key, **values: say(language, key, **values)
         return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
 
     def recruiter(request: Request) -> tuple[Recruiter, dict]:
