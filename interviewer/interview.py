@@ -82,6 +82,21 @@ def session_start_event(
     }
 
 
+def spoken(speech: str | None, settings: Settings, audio_dir: str | None, vad: bool, silence: float) -> dict:
+    """Voice-mode options for `_drive`; a wrong answers folder is reported before a transcript is made."""
+    from interviewer.speech.engines import make_speech
+    from interviewer.voice import audio_files
+
+    if audio_dir:
+        audio_files(audio_dir)
+    return {
+        "speech": make_speech(speech, settings),
+        "audio_dir": audio_dir,
+        "vad": vad,
+        "silence_seconds": silence,
+    }
+
+
 def _drive(
     *,
     bank: Bank,
@@ -180,17 +195,7 @@ def start_interview(
     bank = resolve_bank(bank_name)
     voice_options = None
     if voice or audio_dir:
-        from interviewer.speech.engines import make_speech
-        from interviewer.voice import audio_files
-
-        if audio_dir:
-            audio_files(audio_dir)  # a wrong folder is reported before a transcript is made
-        voice_options = {
-            "speech": make_speech(speech, settings),
-            "audio_dir": audio_dir,
-            "vad": vad,
-            "silence_seconds": silence_timeout,
-        }
+        voice_options = spoken(speech, settings, audio_dir, vad, silence_timeout)
     selected = select_questions(bank, questions, count, shuffle, seed)
     chosen = make_backend(backend, settings)
     if answers and answers != "-":
@@ -301,14 +306,13 @@ def resume_interview(
     index = state["index"]
     voice_options = None
     if stored.get("voice") or audio_dir:
-        from interviewer.speech.engines import make_speech
-
-        voice_options = {
-            "speech": make_speech(stored.get("voice"), settings),
-            "audio_dir": audio_dir,
-            "vad": stored.get("vad", False),
-            "silence_seconds": stored.get("silence_timeout", 3.0),
-        }
+        voice_options = spoken(
+            stored.get("voice"),
+            settings,
+            audio_dir,
+            stored.get("vad", False),
+            stored.get("silence_timeout", 3.0),
+        )
     writer = TranscriptWriter(record.path, scrubber(settings), seq=record.last_seq)
     writer.write(
         "resume", {"at_question": selected[index].number, "bank_hash": bank.content_hash, "forced": force}
