@@ -7,14 +7,21 @@ from interviewer.bank.loader import resolve_bank
 SEED_DOCUMENT = "tests/data/seed_ecommerce_zh.txt"
 
 
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory):
+    """One cache of reference vectors for the whole run, as a user's machine keeps one."""
+    return tmp_path_factory.mktemp("embeddings")
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
+def isolated(tmp_path, monkeypatch, embedding_cache):
     """No test sees the developer's keys, banks, .env or transcripts."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "INTERVIEWER_MODEL", "INTERVIEWER_CONTEXT_TOKENS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INTERVIEWER_BANKS_DIR", str(tmp_path / "banks"))
     monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
     monkeypatch.setenv("INTERVIEWER_DEBUG", "")
+    monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(embedding_cache))
     return tmp_path
 
 

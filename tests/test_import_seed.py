@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.bank.chinese import is_cjk, to_simplified
+from interviewer.text.chinese import is_cjk, to_simplified
 from interviewer.bank.clean import PINYIN
 from interviewer.bank.importer import import_document
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from interviewer.bank.chinese import CJK, has_cjk, is_cjk, is_common_hanzi, log_likelihood, to_simplified
+from interviewer.text.chinese import CJK, has_cjk, is_cjk, is_common_hanzi, log_likelihood, to_simplified
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 SYLLABLE = f"[a-z{TONED}]*[{TONED}][a-z{TONED}]*"

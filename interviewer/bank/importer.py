@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interviewer.bank.chinese import has_cjk
 from interviewer.bank.clean import Finding, clean_line
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.errors import BankError
+from interviewer.text.chinese import has_cjk
 
 SITE_START = ("文檔簡介", "文档简介")
 SITE_END = ("溫馨提示", "温馨提示")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from interviewer.bank.chinese import has_cjk
 from interviewer.bank.models import KeyPoint, Question
 from interviewer.engine.signals import is_buzzword, split_sentences, tokens
+from interviewer.text.chinese import has_cjk
 
 ENUMERATION = re.compile(
     r"(?:第[一二三四五六七八九十]+(?:步|是|点|个)?[，,：:、]?|(?:首先|其次|再次|然后|最后|此外|另外)(?:是|，|,)?|"

@@ -8,11 +8,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
-from interviewer.bank.chinese import to_simplified
 from interviewer.bank.clean import PINYIN, SUSPECT
 from interviewer.bank.importer import ENDS_SENTENCE
 from interviewer.bank.loader import load_bank_file
 from interviewer.errors import BankError
+from interviewer.text.chinese import to_simplified
 
 
 class LintFinding(BaseModel):

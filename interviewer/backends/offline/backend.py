@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from interviewer.backends.base import Assessment, Stream, Turn
-from interviewer.backends.offline.matching import match_point
+from interviewer.backends.offline.matching import match_points
 from interviewer.bank.models import KeyPoint
 from interviewer.engine.critique import Verdict
 from interviewer.engine.signals import AnswerSignals
@@ -34,10 +34,11 @@ class OfflineBackend:
         return _variant(options, turn.question.id, position).format(topic=target.topic)
 
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
-        verdicts = [match_point(turn.question, point, signals) for point in turn.question.key_points]
+        verdicts = match_points(turn.question, signals)
         for verdict, point in zip(verdicts, turn.question.key_points, strict=True):
             if verdict.verdict != Verdict.covered:
-                verdict.suggestion = verdict.reference or say(turn.language, "suggest", point=point.text)
+                instead = verdict.reference or say(turn.language, "suggest", point=point.text)
+                verdict.suggestion = f"{verdict.suggestion} {instead}".strip()
         return Assessment(verdicts=verdicts)
 
     def take_usage(self) -> list[dict]:

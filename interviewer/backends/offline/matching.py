@@ -1,119 +1,89 @@
-"""Finding each key point in an answer without a model.
+"""Finding each key point in an answer without a model: the bank's side of `text.meaning`.
 
-A point is shown by the sentence that names its specific terms (keywords weigh more than
-casual synonyms), helped by word overlap with the point's statement. Buzzwords never count;
-the words of the question itself are not evidence, since any answer repeats them; and a bare
-list of terms shows that the candidate knows the words, not what to do with them.
+Each key point becomes plain text for the meaning layer: its statement, the clauses of the
+reference that state it (each reference clause goes to the point it fits best), and its
+evidence words less those the question itself says (an answer echoing them shows nothing).
 """
 
 from __future__ import annotations
 
-from interviewer.bank.models import KeyPoint, Question
+import numpy as np
+
+from interviewer.bank.models import Question
 from interviewer.engine.critique import PointVerdict, Verdict
-from interviewer.engine.signals import (
-    EXAMPLE_MARKERS,
-    METRIC,
-    AnswerSignals,
-    buzzword_count,
-    key_terms,
-    normalize,
-    per_question,
-    reference_sentence,
-    term_in,
-    term_key,
-    tokens,
-)
+from interviewer.engine.signals import AnswerSignals, key_terms, per_question, topic_vocabulary
+from interviewer.prompts import say
+from interviewer.text import embeddings
+from interviewer.text.clauses import split_clauses
+from interviewer.text.meaning import PointFinding, PointText, find_points
+from interviewer.text.suggest import suggestion_from
+from interviewer.text.words import normalize, term_in
 
-OVERLAP_WEIGHT = 0.3
-SUPPORT_WEIGHT = 0.4
-GENERIC_DISCOUNT = 0.5
-LIST_DISCOUNT = 0.25
-COVERED_AT = 1.9
-PARTIAL_AT = 0.6
-
-
-LIST_MIN_TERMS = 5
-LIST_MAX_REST = 0.1  # terms with next to nothing between them: a list, not an answer
+SUPPORT_PER_POINT = 3
+SUPPORT_MIN_COSINE = 0.78
 
 
 @per_question
-def _question_words(question: Question, language: str) -> frozenset[str]:
-    return frozenset(tokens(question.text, language))
-
-
-@per_question
-def _evidence_terms(question: Question, point: KeyPoint, language: str) -> list[tuple[str, float]]:
-    """The point's terms, less those the question itself says (an answer echoing them shows nothing)."""
+def point_texts(question: Question, language: str) -> list[PointText]:
     asked = normalize(question.text, language)
-    return [(t, w) for t, w in key_terms(point) if not term_in(t, asked, language)]
+    support = _support(question)
+    return [
+        PointText(
+            id=point.id,
+            statement=point.text,
+            support=tuple(support.get(point.id, ())),
+            terms=tuple((t, w) for t, w in key_terms(point) if not term_in(t, asked, language)),
+        )
+        for point in question.key_points
+    ]
 
 
 @per_question
-def _all_terms(question: Question, language: str) -> list[str]:
-    return sorted({t for p in question.key_points for t, _ in key_terms(p)}, key=len, reverse=True)
+def reference_clauses(question: Question) -> tuple[str, ...]:
+    return tuple(c.text for c in split_clauses(question.reference) if len(c.text) >= 6)
 
 
-def _letters(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+def _support(question: Question) -> dict[str, list[str]]:
+    """Reference clauses per point: each clause to the point whose statement it is closest to."""
+    clauses = list(reference_clauses(question))
+    if not clauses or not question.key_points or not embeddings.available():
+        return {}
+    statements = embeddings.embed_cached([p.text for p in question.key_points])
+    similarity = embeddings.embed_cached(clauses) @ statements.T
+    owner = similarity.argmax(axis=1)
+    out: dict[str, list[str]] = {}
+    for j, point in enumerate(question.key_points):
+        mine = [i for i in np.argsort(-similarity[:, j]) if owner[i] == j and similarity[i, j] >= SUPPORT_MIN_COSINE]
+        out[point.id] = [clauses[i] for i in mine[:SUPPORT_PER_POINT]]
+    return out
 
 
-def is_term_list(question: Question, text: str, language: str) -> bool:
-    norm = normalize(text, language)
-    found = [t for t in _all_terms(question, language) if term_in(t, norm, language)]
-    if len(found) < LIST_MIN_TERMS:
-        return False
-    rest = norm
-    for term in found:
-        rest = rest.replace(normalize(term, language), " ")
-    return _letters(rest) <= LIST_MAX_REST * _letters(norm)
+@per_question
+def best_reference(question: Question, language: str) -> dict[str, str]:
+    """For each point, the reference clause that states it best, as a clean whole sentence."""
+    return {
+        p.id: suggestion_from(question.reference, p.support[0]) if p.support else ""
+        for p in point_texts(question, language)
+    }
 
 
-def _sentence_strength(
-    point: KeyPoint, text: str, language: str, question: Question
-) -> tuple[float, set[str]]:
-    norm = normalize(text, language)
-    hits: dict[str, float] = {}
-    for term, weight in _evidence_terms(question, point, language):
-        if term_in(term, norm, language):
-            same = term_key(term, language)  # `cache` and `caching` are one piece of evidence
-            hits[same] = max(weight, hits.get(same, 0.0))
-    own = set(tokens(point.text, language)) - _question_words(question, language)
-    overlap = len(own & set(tokens(text, language)) - set(tokens(" ".join(hits), language)))
-    # overlap alone stays under PARTIAL_AT: words in common support a point, they never make one
-    strength = sum(hits.values()) + OVERLAP_WEIGHT * min(overlap, 3 if hits else 1)
-    if strength and (METRIC.search(text) or EXAMPLE_MARKERS.search(text)):
-        strength *= 1.15
-    buzz = buzzword_count(norm, language)
-    if buzz >= 2 and buzz >= len(hits):
-        strength *= GENERIC_DISCOUNT  # a sentence of slogans shows little, whatever words it borrows
-    if hits and is_term_list(question, text, language):
-        strength *= LIST_DISCOUNT
-    return strength, set(hits)
-
-
-def match_point(question: Question, point: KeyPoint, signals: AnswerSignals) -> PointVerdict:
+def match_points(question: Question, signals: AnswerSignals) -> list[PointVerdict]:
     language = signals.language
-    scored = [(span, *_sentence_strength(point, span.text, language, question)) for span in signals.usable]
-    scored = [item for item in scored if item[1] > 0]
-    if not scored:
-        return PointVerdict(
-            point_id=point.id,
-            verdict=Verdict.missing,
-            reference=reference_sentence(question, point, language),
-        )
-    best_span, best, best_hits = max(scored, key=lambda item: item[1])
-    others = set().union(*(hits for _, _, hits in scored)) - best_hits
-    total = best + SUPPORT_WEIGHT * min(len(others), 2)
-    verdict = (
-        Verdict.covered
-        if total >= COVERED_AT
-        else Verdict.partial
-        if total >= PARTIAL_AT
-        else Verdict.missing
-    )
-    return PointVerdict(
-        point_id=point.id,
-        verdict=verdict,
-        evidence=best_span.text if verdict != Verdict.missing else "",
-        reference=reference_sentence(question, point, language),
-    )
+    vocabulary = topic_vocabulary(question, language)
+    points = point_texts(question, language)
+    context = reference_clauses(question)
+    findings = find_points(points, signals.text, signals.usable, vocabulary, language, context)
+    references = best_reference(question, language)
+    return [_verdict(f, references.get(f.point_id, ""), language) for f in findings]
+
+
+def _verdict(finding: PointFinding, reference: str, language: str) -> PointVerdict:
+    level = {"covered": Verdict.covered, "partial": Verdict.partial}.get(finding.level, Verdict.missing)
+    verdict = PointVerdict(point_id=finding.point_id, verdict=level, reference=reference)
+    if finding.level in ("covered", "partial"):
+        verdict.evidence = finding.evidence
+    elif finding.level == "named":
+        verdict.evidence = finding.evidence
+        joined = ("、" if language.lower().startswith("zh") else ", ").join(finding.named[:3])
+        verdict.suggestion = say(language, "named_not_explained", terms=joined)
+    return verdict

@@ -85,3 +85,14 @@ def is_common_hanzi(char: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+GRAMMAR_TAGS = ("p", "c", "r", "u", "d", "ad", "f", "q")  # prepositions, conjunctions, pronouns, particles…
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """Words with jieba's part-of-speech tags (`v` verb, `n` noun, `p` preposition, …)."""
+    _jieba()
+    import jieba.posseg
+
+    return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]

@@ -1,0 +1,73 @@
+"""Set the meaning thresholds (interviewer/text/rules.yaml) from the tune half of the paraphrase
+calibration answers, by grid search; prints the best rules per language and their figures on
+the tune half. `--write` stores them. The test half is never looked at here.
+
+    python bench/tune_rules.py [--write] [--bank FILE]...
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from interviewer.backends.offline.backend import OfflineBackend
+from interviewer.bank.loader import load_bank_file, resolve_bank
+from interviewer.engine import paraphrase
+from interviewer.text import meaning
+
+GRID = {
+    "floor": [0.1, 0.15, 0.2],
+    "full": [0.45, 0.55],
+    "margin": [0.05, 0.1],
+    "word_weight": [0.2, 0.4],
+    "covered_at": [0.55, 0.7, 0.85],
+    "partial_at": [0.25, 0.35],
+}
+
+
+def objective(report: paraphrase.ParaphraseReport) -> float:
+    passed = sum(report.passed.values())
+    return passed * 10 + report.ordering + report.salad_margin + report.partial_over_salad + report.strong_mean / 100
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--bank", action="append", default=[], help="an extra bank file with a paraphrase set")
+    args = parser.parse_args()
+    banks = [resolve_bank("ecommerce-marketing-zh"), resolve_bank("backend-engineering-en")]
+    banks += [load_bank_file(Path(b)) for b in args.bank]
+    backend = OfflineBackend()
+    chosen: dict[str, dict] = {}
+    for key in ("zh", "en"):
+        mine = [b for b in banks if b.language.lower().startswith("zh") == (key == "zh")]
+        sets = [(b, paraphrase.load_paraphrases(b)) for b in mine]
+        best = None
+        for values in itertools.product(*GRID.values()):
+            rule = dict(zip(GRID, values, strict=True))
+            if rule["partial_at"] >= rule["covered_at"]:
+                continue
+            meaning.rules = lambda _language, rule=rule: meaning.Rules(**rule)
+            reports = [paraphrase.paraphrase_report(b, backend, s, "tune") for b, s in sets if s]
+            score = sum(objective(r) for r in reports)
+            if best is None or score > best[0]:
+                best = (score, rule, reports)
+        chosen[key] = best[1]
+        print(f"{key}: {best[1]}")
+        for report in best[2]:
+            print(f"  {report.bank}: {report.model_dump(exclude={'scores'})}")
+    if args.write:
+        path = Path(str(resources.files("interviewer.text") / "rules.yaml"))
+        head = "".join(line for line in path.read_text(encoding="utf-8").splitlines(True) if line.startswith("#"))
+        path.write_text(head + yaml.safe_dump(chosen, sort_keys=False), encoding="utf-8")
+        print(f"written: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
