@@ -32,13 +32,21 @@ GRID = {
 
 def objective(report: paraphrase.ParaphraseReport) -> float:
     passed = sum(report.passed.values())
-    return passed * 10 + report.ordering + report.salad_margin + report.partial_over_salad + report.strong_mean / 100
+    return (
+        passed * 10
+        + report.ordering
+        + report.salad_margin
+        + report.partial_over_salad
+        + report.strong_mean / 100
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--bank", action="append", default=[], help="an extra bank file with a paraphrase set")
+    parser.add_argument(
+        "--bank", action="append", default=[], help="an extra bank file with a paraphrase set"
+    )
     args = parser.parse_args()
     banks = [resolve_bank("ecommerce-marketing-zh"), resolve_bank("backend-engineering-en")]
     banks += [load_bank_file(Path(b)) for b in args.bank]
@@ -63,7 +71,9 @@ def main() -> int:
             print(f"  {report.bank}: {report.model_dump(exclude={'scores'})}")
     if args.write:
         path = Path(str(resources.files("interviewer.text") / "rules.yaml"))
-        head = "".join(line for line in path.read_text(encoding="utf-8").splitlines(True) if line.startswith("#"))
+        head = "".join(
+            line for line in path.read_text(encoding="utf-8").splitlines(True) if line.startswith("#")
+        )
         path.write_text(head + yaml.safe_dump(chosen, sort_keys=False), encoding="utf-8")
         print(f"written: {path}")
     return 0

@@ -268,14 +268,17 @@ def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> 
     """Grade one answer against a question's key points."""
     from interviewer.backends import make_backend
     from interviewer.backends.base import Turn
-    from interviewer.bank.loader import resolve_bank
+    from interviewer.bank.keypoints import resolve_with_key_points
     from interviewer.config import load_settings
     from interviewer.engine.grading import grade_answer
+    from interviewer.prompts import say
     from interviewer.render import critique_json, render_critique
     from interviewer.terminal import console_for, read_text
 
     settings = load_settings(base_url=base_url, model=model)
-    loaded = resolve_bank(bank_name)
+    loaded, drafted = resolve_with_key_points(bank_name)
+    if drafted:
+        click.echo(say(loaded.language, "drafted_key_points", count=drafted), err=True)
     question = loaded.question(number)
     answer = read_text(answer_file)
     chosen = make_backend(backend or "offline", settings)
@@ -291,26 +294,39 @@ def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> 
 @click.option(
     "--answers-file", type=click.Path(dir_okay=False), help="Calibration answers (default: the shipped set)."
 )
+@click.option(
+    "--paraphrases",
+    type=click.Path(dir_okay=False),
+    help="Paraphrase set for the bank (default: the shipped one).",
+)
 @endpoint_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def calibrate(bank_name, answers_file, backend, model, base_url, as_json) -> None:
+def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as_json) -> None:
     """How a grader orders answers of known quality, before you trust it."""
     from interviewer.backends import make_backend
-    from interviewer.bank.loader import resolve_bank
+    from interviewer.bank.keypoints import resolve_with_key_points
     from interviewer.config import load_settings
     from interviewer.engine.calibration import calibrate as run_calibration
     from interviewer.engine.calibration import load_answers
+    from interviewer.engine.paraphrase import load_paraphrases, paraphrase_report
 
     settings = load_settings(base_url=base_url, model=model)
-    loaded = resolve_bank(bank_name)
+    loaded, _ = resolve_with_key_points(bank_name)
     chosen = make_backend(backend or "offline", settings)
     report = run_calibration(loaded, chosen, load_answers(loaded, answers_file))
+    paraphrase_set = load_paraphrases(loaded, paraphrases)
+    rules = (
+        [paraphrase_report(loaded, chosen, paraphrase_set, split) for split in ("tune", "test")]
+        if paraphrase_set
+        else []
+    )
     if as_json:
         _echo_json(
             {
                 **report.model_dump(mode="json"),
                 "accuracy": round(report.accuracy, 3),
                 "pairs": [{**p.model_dump(), "accuracy": round(p.accuracy, 3)} for p in report.pairs],
+                "paraphrase_rules": [{**r.model_dump(mode="json"), "passed": r.passed} for r in rules],
             }
         )
         return
@@ -330,6 +346,31 @@ def calibrate(bank_name, answers_file, backend, model, base_url, as_json) -> Non
         )
     click.echo(f"{'all pairs':<22}{'':>8}{report.accuracy:>8.0%}")
     click.echo(f"injection <= partial and <= vague+10: {report.injection_ok}/{report.injection_total}")
+    _print_paraphrase_rules(rules)
+
+
+def _print_paraphrase_rules(reports: list) -> None:
+    from interviewer.engine.paraphrase import SALAD_MARGIN, TARGETS
+
+    if not reports:
+        click.echo("\nparaphrase rules: no paraphrase set for this bank (pass --paraphrases FILE)")
+        return
+    click.echo("\nparaphrase rules (answers in the candidate's own words)")
+    click.echo(f"{'rule':<44}" + "".join(f"{r.split:>10}" for r in reports) + "    target")
+    rows = [
+        ("order strong > partial > vague > off-topic", "ordering", f">= {TARGETS['ordering']:.0%}"),
+        (
+            f"strong >= keyword salad + {SALAD_MARGIN:.0f}",
+            "salad_margin",
+            f">= {TARGETS['salad_margin']:.0%}",
+        ),
+        ("partial > keyword salad", "partial_over_salad", f">= {TARGETS['partial_over_salad']:.0%}"),
+        ("injection <= partial", "injection_ok", "100%"),
+    ]
+    for label, name, target in rows:
+        click.echo(f"{label:<44}" + "".join(f"{getattr(r, name):>10.0%}" for r in reports) + f"    {target}")
+    means = "".join(f"{r.strong_mean:>10.1f}" for r in reports)
+    click.echo(f"{'strong paraphrases, mean score':<44}{means}    >= {TARGETS['strong_mean']:.0f}")
 
 
 # ---- transcripts ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from interviewer import __version__
 from interviewer.backends import make_backend
 from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
-from interviewer.bank.loader import resolve_bank
+from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings, load_settings
 from interviewer.engine.critique import RUBRIC_VERSION, Critique
@@ -192,7 +192,9 @@ def start_interview(
     silence_timeout: float = 3.0,
 ) -> None:
     settings = load_settings(base_url=base_url, model=model)
-    bank = resolve_bank(bank_name)
+    bank, drafted = resolve_with_key_points(bank_name)
+    if drafted:
+        click.echo(say(bank.language, "drafted_key_points", count=drafted), err=True)
     voice_options = None
     if voice or audio_dir:
         voice_options = spoken(speech, settings, audio_dir, vad, silence_timeout)
@@ -290,7 +292,7 @@ def resume_interview(
         raise InterviewerError(f"{path} has no session_start event; it cannot be resumed")
     if record.finished:
         raise InterviewerError(f"{path} is already finished; `interviewer replay {path}` or `report` show it")
-    bank = resolve_bank(start["bank"].get("ref") or start["bank"]["id"])
+    bank, _ = resolve_with_key_points(start["bank"].get("ref") or start["bank"]["id"])
     if bank.content_hash != start["bank"]["hash"] and not force:
         raise InterviewerError(
             f"bank {bank.id!r} changed since this interview began (hash {start['bank']['hash']} is now "

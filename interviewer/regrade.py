@@ -7,7 +7,7 @@ from pathlib import Path
 
 from interviewer.backends import make_backend
 from interviewer.backends.base import Turn
-from interviewer.bank.loader import resolve_bank
+from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.session import QuestionResult, Summary, summarize
@@ -28,7 +28,7 @@ def regrade(
 ) -> tuple[Path, Summary]:
     record = load_record(path)
     start = record.start
-    bank = resolve_bank(start["bank"].get("ref") or start["bank"]["id"])
+    bank, _ = resolve_with_key_points(start["bank"].get("ref") or start["bank"]["id"])
     if bank.content_hash != start["bank"]["hash"] and not force:
         raise InterviewerError(
             f"bank {bank.id!r} changed since {path} was recorded; regrade with --force to use the new key points"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.text.chinese import is_cjk, to_simplified
 from interviewer.bank.clean import PINYIN
 from interviewer.bank.importer import import_document
+from interviewer.text.chinese import is_cjk, to_simplified
 
 SEED = Path(__file__).parent / "data" / "seed_ecommerce_zh.txt"
 

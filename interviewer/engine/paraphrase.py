@@ -51,7 +51,9 @@ class ParaphraseReport(BaseModel):
     bank: str
     split: str
     scores: dict[int, dict[str, float]]
-    ordering: float = Field(description="Share of level pairs in the order strong > partial > vague > off-topic.")
+    ordering: float = Field(
+        description="Share of level pairs in the order strong > partial > vague > off-topic."
+    )
     salad_margin: float = Field(description="Share of questions where strong >= salad + 20.")
     partial_over_salad: float
     strong_mean: float
@@ -76,7 +78,9 @@ def load_paraphrases(bank: Bank, path: str | Path | None = None) -> ParaphraseFi
         data = ParaphraseFile.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as error:
         first = str(error).splitlines()
-        raise InterviewerError(f"{source}: not a paraphrase calibration file ({' '.join(first[:3])})") from None
+        raise InterviewerError(
+            f"{source}: not a paraphrase calibration file ({' '.join(first[:3])})"
+        ) from None
     if data.bank != bank.id:
         raise InterviewerError(f"{source} is for bank {data.bank!r}, not {bank.id!r}; pass the matching bank")
     return data

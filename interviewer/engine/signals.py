@@ -34,6 +34,7 @@ SHORT_ANSWER = {"zh": 15, "en": 40}
 KEYWORD_WEIGHT = 1.0
 SYNONYM_WEIGHT = 0.75
 
+
 @dataclass
 class AnswerSignals:
     text: str

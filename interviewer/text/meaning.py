@@ -24,9 +24,10 @@ from pydantic import BaseModel
 from interviewer.text import embeddings
 from interviewer.text.clauses import split_clauses
 from interviewer.text.substance import explains
-from interviewer.text.words import Span, normalize, term_in, term_key
+from interviewer.text.words import Span, normalize, term_in, term_key, tokens
 
 Level = Literal["covered", "partial", "named", "missing"]
+ELABORATION = {"zh": 2, "en": 3}  # words beyond the point's own a covering clause must add
 
 
 class Rules(BaseModel):
@@ -77,31 +78,35 @@ def _word_fit(point: PointText, clause_norm: str, language: str) -> tuple[float,
     return min(1.0, sum(w for w, _ in hits.values()) / 2), [t for _, t in hits.values()]
 
 
-def _centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
+def centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
     moved = vectors - centre
     return moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-6)
 
 
-def _similarity(points: list[PointText], clauses: list[Span], context: tuple[str, ...]) -> np.ndarray:
+def _similarity(
+    points: list[PointText], clauses: list[Span], context: tuple[str, ...], question: str
+) -> np.ndarray:
     """Cosine of each clause (rows) with each point (columns): the best of its statement and support.
 
     Vectors are centred on the question's own reference first. Raw cosines of this model crowd
     into 0.85-0.95 for anything in the same language; what sets one point of a question apart
     from another, and a real point from talk about the topic, is the direction away from the
-    question's average.
+    question's average. A clause closer to the question itself than to a point restates the
+    question: it counts for no point.
     """
-    texts = [t for p in points for t in (p.statement, *p.support)]
+    texts = [t for p in points for t in (p.statement, *p.support)] + [question]
     vectors = embeddings.embed_cached(texts)
     centre = np.vstack([vectors, embeddings.embed_cached(list(context))]).mean(axis=0)
-    answer = _centred(embeddings.embed([c.text for c in clauses]), centre)
-    raw = answer @ _centred(vectors, centre).T
+    answer = centred(embeddings.embed([c.text for c in clauses]), centre)
+    raw = answer @ centred(vectors, centre).T
     out = np.zeros((len(clauses), len(points)), dtype=np.float32)
     column = 0
     for j, point in enumerate(points):
         width = 1 + len(point.support)
         out[:, j] = raw[:, column : column + width].max(axis=1)
         column += width
-    return out
+    echo = raw[:, -1:]
+    return np.where(out > echo, out, 0.0)
 
 
 def find_points(
@@ -111,6 +116,7 @@ def find_points(
     vocabulary: frozenset[str],
     language: str,
     context: tuple[str, ...] = (),
+    question: str = "",
 ) -> list[PointFinding]:
     """One finding per point, in the points' order; `context` is the reference, in clauses."""
     clauses = split_clauses(answer, sentences)
@@ -119,22 +125,39 @@ def find_points(
     if not clauses:
         return [PointFinding(p.id, "missing") for p in points]
     rule = rules(language)
-    meaning = _meaning(points, clauses, context, rule)
+    meaning = _meaning(points, clauses, context, question, rule)
     words = [[_word_fit(p, normalize(c.text, language), language) for p in points] for c in clauses]
     fit = meaning + rule.word_weight * np.array([[w for w, _ in row] for row in words], dtype=np.float32)
     best = fit.max(axis=1, keepdims=True)
     counts = fit >= best - rule.margin
     explained = [explains(c.text, vocabulary, language) for c in clauses]
+    asked = frozenset(tokens(question, language))
     findings = []
     for j, point in enumerate(points):
-        findings.append(_finding(point, clauses, fit[:, j], counts[:, j], explained, [row[j][1] for row in words], rule))
+        named = [row[j][1] for row in words]
+        finding = _finding(point, clauses, fit[:, j], counts[:, j], explained, named, rule)
+        if (
+            finding.level == "covered"
+            and _elaboration(finding, point, asked, language)
+            < ELABORATION["zh" if language.lower().startswith("zh") else "en"]
+        ):
+            finding.level = "partial"  # names the point's subject, but not what to do about it
+        findings.append(finding)
     return findings
 
 
-def _meaning(points: list[PointText], clauses: list[Span], context: tuple[str, ...], rule: Rules) -> np.ndarray:
+def _elaboration(finding: PointFinding, point: PointText, asked: frozenset[str], language: str) -> int:
+    """Content words of the evidence beyond the question's and the point's own terms."""
+    own = asked | {w for term, _ in point.terms for w in tokens(term, language)}
+    return len(set(tokens(finding.evidence, language)) - own)
+
+
+def _meaning(
+    points: list[PointText], clauses: list[Span], context: tuple[str, ...], question: str, rule: Rules
+) -> np.ndarray:
     if not embeddings.available():
         return np.zeros((len(clauses), len(points)), dtype=np.float32)
-    similarity = _similarity(points, clauses, context)
+    similarity = _similarity(points, clauses, context, question)
     return np.clip((similarity - rule.floor) / (rule.full - rule.floor), 0.0, 1.2)
 
 
@@ -152,7 +175,9 @@ def _finding(
     )
     total = 0.0
     if ranked:
-        total = float(fit[ranked[0]]) + (rule.second_weight * float(fit[ranked[1]]) if len(ranked) > 1 else 0.0)
+        total = float(fit[ranked[0]]) + (
+            rule.second_weight * float(fit[ranked[1]]) if len(ranked) > 1 else 0.0
+        )
     terms = sorted({t for i, row in enumerate(named) if not explained[i] for t in row})
     if ranked and total >= rule.covered_at:
         return PointFinding(point.id, "covered", clauses[ranked[0]].text, total)

@@ -34,7 +34,11 @@ def _word_runs(answer: str, source: str, limit: int) -> list[str]:
     size = limit + 1
     grams = {tuple(source_words[i : i + size]) for i in range(len(source_words) - size + 1)}
     return _longest_first(
-        {" ".join(words[i : i + size]) for i in range(len(words) - size + 1) if tuple(words[i : i + size]) in grams}
+        {
+            " ".join(words[i : i + size])
+            for i in range(len(words) - size + 1)
+            if tuple(words[i : i + size]) in grams
+        }
     )
 
 

@@ -30,7 +30,9 @@ FUNCTION_EN = frozenset(
     than so because since while which who whom whose where why how what not no never only just also
     first next instead each every any all some""".split()
 )
-ITEM_SPLIT = re.compile(r"[、，,；;/|·]|\s+(?:and|or|&)\s+|(?<=[\u3400-\u9fff])(?:和|及|与|或)(?=[\u3400-\u9fff])")
+ITEM_SPLIT = re.compile(
+    r"[、，,；;/|·]|\s+(?:and|or|&)\s+|(?<=[\u3400-\u9fff])(?:和|及|与|或)(?=[\u3400-\u9fff])"
+)
 WORD = re.compile(r"[a-z][a-z'-]*")
 MIN_FUNCTION_SHARE = {"zh": 0.12, "en": 0.2}
 

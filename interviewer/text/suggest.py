@@ -22,7 +22,10 @@ LEADING_LINK = re.compile(
     r"(?:and|but|so|or|then|also|thus)\b,?\s*)",
     re.IGNORECASE,
 )
-TRAILING_LINK = re.compile(r"[，,;；]?\s*(?:because|since|so|and|but|which|因为|所以|并且|而且|以及|但|并)?\s*[，,;；:：]?$", re.IGNORECASE)
+TRAILING_LINK = re.compile(
+    r"[，,;；]?\s*(?:because|since|so|and|but|which|因为|所以|并且|而且|以及|但|并)?\s*[，,;；:：]?$",
+    re.IGNORECASE,
+)
 LONG = {"zh": 110, "en": 260}  # characters: longer reference sentences are cut to the clause
 MARKUP = re.compile(r"\*\*|__|`|^#+\s*|\[([^\]]*)\]\([^)]*\)")
 

@@ -123,7 +123,6 @@ class Span:
     text: str
 
 
-
 def is_zh(language: str) -> bool:
     return language.lower().startswith("zh")
 
@@ -219,5 +218,3 @@ def binary_looking(text: str) -> bool:
         if (unicodedata.category(c) in ("Cc", "Co", "Cs") and c not in "\n\r\t") or c == "\ufffd"
     )
     return odd / len(text) > 0.1
-
-

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from interviewer.backends import make_backend
 from interviewer.backends.offline.backend import OfflineBackend
-from interviewer.bank.loader import resolve_bank
+from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.config import load_settings
 from interviewer.engine.session import Output, Session
 from interviewer.interview import restore_state, scrubber, session_start_event
@@ -27,7 +27,7 @@ def _backend(screening: Screening):
 
 
 def _session(screening: Screening, writer: TranscriptWriter, backend) -> Session:
-    bank = resolve_bank(screening.bank)
+    bank, _ = resolve_with_key_points(screening.bank)
     return Session(
         bank,
         [bank.question(n) for n in screening.questions],
@@ -43,7 +43,7 @@ def _session(screening: Screening, writer: TranscriptWriter, backend) -> Session
 def begin(invite: Invite, screening: Screening, folder: Path) -> tuple[Path, list[Output]]:
     """Open the candidate's transcript and ask the first question."""
     settings, backend = _backend(screening)
-    bank = resolve_bank(screening.bank)
+    bank, _ = resolve_with_key_points(screening.bank)
     session_id = new_session_id()
     path = transcript_path(folder, bank.id, session_id)
     with TranscriptWriter(path, scrubber(settings)) as writer:
@@ -73,7 +73,7 @@ def waiting_prompt(path: Path) -> Output | None:
     record = load_record(path)
     if record.finished:
         return None
-    bank = resolve_bank(record.start["bank"]["ref"])
+    bank, _ = resolve_with_key_points(record.start["bank"]["ref"])
     state = restore_state(record, [bank.question(n) for n in record.start["settings"]["questions"]])
     return state["waiting"] if state else None
 
@@ -81,7 +81,7 @@ def waiting_prompt(path: Path) -> Output | None:
 def answer(path: Path, screening: Screening, text: str) -> list[Output]:
     """One answer (or /skip) from the candidate; returns what the interviewer says next."""
     record = load_record(path)
-    bank = resolve_bank(screening.bank)
+    bank, _ = resolve_with_key_points(screening.bank)
     state = restore_state(record, [bank.question(n) for n in screening.questions])
     if state is None or record.finished:
         return []

@@ -15,12 +15,12 @@ from interviewer.engine.signals import AnswerSignals, key_terms, per_question, t
 from interviewer.prompts import say
 from interviewer.text import embeddings
 from interviewer.text.clauses import split_clauses
-from interviewer.text.meaning import PointFinding, PointText, find_points
+from interviewer.text.meaning import PointFinding, PointText, centred, find_points
 from interviewer.text.suggest import suggestion_from
 from interviewer.text.words import normalize, term_in
 
-SUPPORT_PER_POINT = 3
-SUPPORT_MIN_COSINE = 0.78
+SUPPORT_PER_POINT = 8
+SUPPORT_MIN_COSINE = 0.0  # centred
 
 
 @per_question
@@ -44,16 +44,23 @@ def reference_clauses(question: Question) -> tuple[str, ...]:
 
 
 def _support(question: Question) -> dict[str, list[str]]:
-    """Reference clauses per point: each clause to the point whose statement it is closest to."""
+    """Reference clauses per point: each clause goes to the point it is closest to, compared
+    after centring on the reference (raw cosines of one text's clauses are all alike)."""
     clauses = list(reference_clauses(question))
     if not clauses or not question.key_points or not embeddings.available():
         return {}
     statements = embeddings.embed_cached([p.text for p in question.key_points])
-    similarity = embeddings.embed_cached(clauses) @ statements.T
+    vectors = embeddings.embed_cached(clauses)
+    centre = np.vstack([vectors, statements]).mean(axis=0)
+    similarity = centred(vectors, centre) @ centred(statements, centre).T
     owner = similarity.argmax(axis=1)
     out: dict[str, list[str]] = {}
     for j, point in enumerate(question.key_points):
-        mine = [i for i in np.argsort(-similarity[:, j]) if owner[i] == j and similarity[i, j] >= SUPPORT_MIN_COSINE]
+        mine = [
+            i
+            for i in np.argsort(-similarity[:, j])
+            if owner[i] == j and similarity[i, j] >= SUPPORT_MIN_COSINE
+        ]
         out[point.id] = [clauses[i] for i in mine[:SUPPORT_PER_POINT]]
     return out
 
@@ -72,7 +79,7 @@ def match_points(question: Question, signals: AnswerSignals) -> list[PointVerdic
     vocabulary = topic_vocabulary(question, language)
     points = point_texts(question, language)
     context = reference_clauses(question)
-    findings = find_points(points, signals.text, signals.usable, vocabulary, language, context)
+    findings = find_points(points, signals.text, signals.usable, vocabulary, language, context, question.text)
     references = best_reference(question, language)
     return [_verdict(f, references.get(f.point_id, ""), language) for f in findings]
 
