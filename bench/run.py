@@ -136,28 +136,30 @@ def engine_turn_cost(rounds: int = 3) -> dict:
     return {"ms_per_turn": round((total - api) * 1000 / turns, 1), "turns": turns}
 
 
-def grading(runs: int = 30) -> dict:
-    """Offline grading latency by answer length, every sample paying for its own text."""
+def grading(runs: int = 10) -> dict:
+    """Offline grading latency by answer length, every sample paying for its own text, sentence
+    vectors included (the reference's come from the disk cache, as after the first interview)."""
     from interviewer.backends.base import Turn
     from interviewer.backends.offline.backend import OfflineBackend
     from interviewer.bank.loader import resolve_bank
-    from interviewer.engine import signals
     from interviewer.engine.calibration import load_answers
     from interviewer.engine.grading import grade_answer
+    from interviewer.text import embeddings, substance, words
 
     bank = resolve_bank("ecommerce-marketing-zh")
     pool = "".join(level for answers in load_answers(bank).values() for level in answers.values())
     turn = Turn(bank, bank.question(3), "exam", 1, 1)
     backend = OfflineBackend()
     grade_answer(turn, pool[:200], backend)  # loads jieba and OpenCC once, as an interview does
-    caches = (signals.normalize, signals.tokens, signals.buzzword_count, signals._stems)
+    caches = (words.normalize, words.tokens, words.buzzword_count, words._stems, substance.explains)
     results = {}
     for size in (200, 2_000, 20_000):
         answer = (pool * (size // len(pool) + 1))[:size]
         samples = []
-        for _ in range(runs if size < 20_000 else max(5, runs // 5)):
+        for _ in range(runs if size < 2_000 else 3):
             for cached in caches:
                 cached.cache_clear()
+            embeddings.forget_answers()
             start = time.perf_counter()
             grade_answer(turn, answer, backend)
             samples.append((time.perf_counter() - start) * 1000)

@@ -30,6 +30,9 @@ ENUMERATION = re.compile(
 )
 LABEL = re.compile(r"^\s*([^，。：:,.!?！？\n]{2,12})[：:]")
 MIN_POINTS, MAX_POINTS = 3, 8
+GENERIC_ZH = frozenset(
+    "例如 比如 不够 包括 需要 进行 通过 实现 采用 相关 一定 方面 情况 问题 内容 方式 结果".split()
+)
 # Words that say how a sentence is put, not what it is about: never keywords or themes.
 GENERIC_EN = frozenset(
     """although however because therefore hence note either neither whether while whereas since thus
@@ -52,18 +55,19 @@ def prose(reference: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def _keep(units: list[str], lang: str) -> list[str]:
+    """Statements long enough to say something; a lead-in ending in a colon is not one."""
+    units = [u.strip() for u in units]
+    return [u for u in units if len(u) >= MIN_CHARS[lang] and not u.endswith((":", "："))]
+
+
 def _units(text: str, lang: str) -> list[str]:
-    items = [m.group(1).strip() for m in LIST_ITEM.finditer(text)]
-    if len(items) >= MIN_POINTS:
-        units = items
-    else:
+    units = _keep([m.group(1) for m in LIST_ITEM.finditer(text)], lang)
+    if len(units) < MIN_POINTS:
         cuts = [m.start() for m in ENUMERATION.finditer(text)]
-        units = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-        if len([u for u in units if len(u.strip()) >= MIN_CHARS[lang]]) < MIN_POINTS:
-            units = [s.text for s in split_sentences(text)]
-    units = [
-        u.strip() for u in units if len(u.strip()) >= MIN_CHARS[lang] and not u.strip().endswith((":", "："))
-    ]
+        units = _keep([text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)], lang)
+    if len(units) < MIN_POINTS:
+        units = _keep([s.text for s in split_sentences(text)], lang)
     if len(units) > MAX_POINTS:
         size = -(-len(units) // MAX_POINTS)
         joiner = "" if lang == "zh" else " "
@@ -88,7 +92,7 @@ def _words(text: str, language: str, lang: str) -> list[str]:
             w for w, flag in tagged(text) if len(w) >= 2 and flag[:1] in ("n", "v", "e", "x") and w.strip()
         ]
         words = [w for w in words if has_cjk(w) or w.isalpha()]
-        return [w for w in words if w not in STOP_ZH and not is_buzzword(w)]
+        return [w for w in words if w not in STOP_ZH | GENERIC_ZH and not is_buzzword(w)]
     found = re.findall(r"[A-Za-z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]|[A-Za-z]{3,}", text)
     return [
         w.lower()

@@ -83,6 +83,11 @@ def _remember(key: str, row: np.ndarray) -> None:
         _memory.popitem(last=False)
 
 
+def forget_answers() -> None:
+    """Drop the vectors kept in memory (benchmarks measure a first grade)."""
+    _memory.clear()
+
+
 def cache_dir() -> Path:
     root = os.environ.get("INTERVIEWER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     base = Path(root) if root else Path.home() / ".cache"
