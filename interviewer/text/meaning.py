@@ -40,6 +40,7 @@ class Rules(BaseModel):
     covered_at: float
     partial_at: float
     second_weight: float = 0.3  # a second clause on the same point adds this share of its fit
+    topic_floor: float = 0.86  # uncentred cosine below which a clause is about something else
 
 
 @cache
@@ -84,7 +85,7 @@ def centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
 
 
 def _similarity(
-    points: list[PointText], clauses: list[Span], context: tuple[str, ...], question: str
+    points: list[PointText], clauses: list[Span], context: tuple[str, ...], question: str, language: str
 ) -> np.ndarray:
     """Cosine of each clause (rows) with each point (columns): the best of its statement and support.
 
@@ -97,7 +98,8 @@ def _similarity(
     texts = [t for p in points for t in (p.statement, *p.support)] + [question]
     vectors = embeddings.embed_cached(texts)
     centre = np.vstack([vectors, embeddings.embed_cached(list(context))]).mean(axis=0)
-    answer = centred(embeddings.embed([c.text for c in clauses]), centre)
+    answer_raw = embeddings.embed([c.text for c in clauses])
+    answer = centred(answer_raw, centre)
     raw = answer @ centred(vectors, centre).T
     out = np.zeros((len(clauses), len(points)), dtype=np.float32)
     column = 0
@@ -106,7 +108,9 @@ def _similarity(
         out[:, j] = raw[:, column : column + width].max(axis=1)
         column += width
     echo = raw[:, -1:]
-    return np.where(out > echo, out, 0.0)
+    plain = answer_raw @ vectors.T  # uncentred: is the clause about this question's matters at all?
+    on_topic = plain.max(axis=1, keepdims=True) >= rules(language).topic_floor
+    return np.where((out > echo) & on_topic, out, 0.0)
 
 
 def find_points(
@@ -125,7 +129,7 @@ def find_points(
     if not clauses:
         return [PointFinding(p.id, "missing") for p in points]
     rule = rules(language)
-    meaning = _meaning(points, clauses, context, question, rule)
+    meaning = _meaning(points, clauses, context, question, language)
     words = [[_word_fit(p, normalize(c.text, language), language) for p in points] for c in clauses]
     fit = meaning + rule.word_weight * np.array([[w for w, _ in row] for row in words], dtype=np.float32)
     best = fit.max(axis=1, keepdims=True)
@@ -153,11 +157,12 @@ def _elaboration(finding: PointFinding, point: PointText, asked: frozenset[str],
 
 
 def _meaning(
-    points: list[PointText], clauses: list[Span], context: tuple[str, ...], question: str, rule: Rules
+    points: list[PointText], clauses: list[Span], context: tuple[str, ...], question: str, language: str
 ) -> np.ndarray:
+    rule = rules(language)
     if not embeddings.available():
         return np.zeros((len(clauses), len(points)), dtype=np.float32)
-    similarity = _similarity(points, clauses, context, question)
+    similarity = _similarity(points, clauses, context, question, language)
     return np.clip((similarity - rule.floor) / (rule.full - rule.floor), 0.0, 1.2)
 
 

@@ -88,6 +88,7 @@ def explains(text: str, vocabulary: frozenset[str], language: str) -> bool:
     if words and buzzword_count(normalize(text, language), language) * 2 >= len(words):
         return False
     specific = bool(METRIC.search(text) or EXAMPLE_MARKERS.search(text))
-    if specific or function_share(text) >= MIN_FUNCTION_SHARE[lang]:
+    share = function_share(text)
+    if share >= MIN_FUNCTION_SHARE[lang] or (specific and share > 0):
         return True
     return lang == "zh" and _predicate(text)
