@@ -302,30 +302,33 @@ def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> 
 @endpoint_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as_json) -> None:
-    """How a grader orders answers of known quality, before you trust it."""
+    """How a grader orders answers of known quality, before you trust it: answers in the
+    reference's wording (level pairs) and in the candidate's own words (paraphrase rules)."""
     from interviewer.backends import make_backend
     from interviewer.bank.keypoints import resolve_with_key_points
     from interviewer.config import load_settings
     from interviewer.engine.calibration import calibrate as run_calibration
-    from interviewer.engine.calibration import load_answers
+    from interviewer.engine.calibration import has_answers, load_answers
     from interviewer.engine.paraphrase import load_paraphrases, paraphrase_report
 
     settings = load_settings(base_url=base_url, model=model)
     loaded, _ = resolve_with_key_points(bank_name)
     chosen = make_backend(backend or "offline", settings)
-    report = run_calibration(loaded, chosen, load_answers(loaded, answers_file))
     paraphrase_set = load_paraphrases(loaded, paraphrases)
+    worded = answers_file or not paraphrase_set or has_answers(loaded)
+    report = run_calibration(loaded, chosen, load_answers(loaded, answers_file)) if worded else None
     rules = (
-        [paraphrase_report(loaded, chosen, paraphrase_set, split) for split in ("tune", "test")]
+        [paraphrase_report(loaded, chosen, paraphrase_set, s) for s in ("tune", "test")]
         if paraphrase_set
         else []
     )
     if as_json:
+        pairs = report.pairs if report else []
         _echo_json(
             {
-                **report.model_dump(mode="json"),
-                "accuracy": round(report.accuracy, 3),
-                "pairs": [{**p.model_dump(), "accuracy": round(p.accuracy, 3)} for p in report.pairs],
+                **(report.model_dump(mode="json") if report else {"bank": loaded.id, "backend": chosen.name}),
+                "accuracy": round(report.accuracy, 3) if report else None,
+                "pairs": [{**p.model_dump(), "accuracy": round(p.accuracy, 3)} for p in pairs],
                 "paraphrase_rules": [{**r.model_dump(mode="json"), "passed": r.passed} for r in rules],
             }
         )
@@ -333,7 +336,14 @@ def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as
     click.echo(
         f"calibration: {loaded.id} graded by {chosen.name}{' ' + chosen.model if chosen.model else ''}"
     )
+    if report:
+        _print_level_pairs(report)
+    _print_paraphrase_rules(rules)
+
+
+def _print_level_pairs(report) -> None:
     levels = ["strong", "partial", "vague", "off_topic", "injection"]
+    click.echo("answers in the reference's wording")
     click.echo("  q  " + "".join(f"{level:>11}" for level in levels))
     for number, scores in report.scores.items():
         click.echo(
@@ -346,7 +356,6 @@ def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as
         )
     click.echo(f"{'all pairs':<22}{'':>8}{report.accuracy:>8.0%}")
     click.echo(f"injection <= partial and <= vague+10: {report.injection_ok}/{report.injection_total}")
-    _print_paraphrase_rules(rules)
 
 
 def _print_paraphrase_rules(reports: list) -> None:

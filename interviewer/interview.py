@@ -16,6 +16,7 @@ from interviewer import __version__
 from interviewer.backends import make_backend
 from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
+from interviewer.backends.offline.matching import prepare_in_background
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings, load_settings
@@ -132,6 +133,7 @@ def _drive(
     )
     if restore:
         session.restore(**restore)
+    prepare_in_background(bank, selected)
     feed = iter(scripted) if scripted is not None else typed_answers(console, bank.language)
     speaker = None
     if voice is not None:

@@ -70,8 +70,10 @@ def render_critique(console: Console, critique: Critique, language: str) -> None
         if point.verdict != Verdict.covered:
             if point.suggestion:
                 console.print(_indented(f"{say(language, 'suggestion')}: {point.suggestion}"))
-            if point.reference and point.reference != point.suggestion:
+            if point.reference and point.reference not in point.suggestion:
                 console.print(_indented(f"{say(language, 'reference')}: {point.reference}", "dim"))
+    if critique.hints:
+        console.print(f"[dim]{escape(say(language, 'hints_used', count=len(critique.hints)))}[/dim]")
     for delivery in critique.delivery:
         console.print(f"[dim]{escape(describe_delivery(delivery, language))}[/dim]")
     if critique.feedback:

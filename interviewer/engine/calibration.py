@@ -51,6 +51,11 @@ def calibration_file() -> Path:
     return Path(str(resources.files("interviewer") / "banks" / "calibration" / "answers.yaml"))
 
 
+def has_answers(bank: Bank) -> bool:
+    """Whether the shipped set has answers in the reference's wording for this bank."""
+    return bool((yaml.safe_load(calibration_file().read_text(encoding="utf-8")) or {}).get(bank.id))
+
+
 def load_answers(bank: Bank, path: str | Path | None = None) -> dict[int, dict[str, str]]:
     source = Path(path) if path else calibration_file()
     data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}

@@ -60,6 +60,7 @@ class Critique(BaseModel):
     rubric_version: str = RUBRIC_VERSION
     notes: list[str] = Field(default_factory=list)
     delivery: list[dict] = Field(default_factory=list, description="How each spoken answer was said.")
+    hints: list[str] = Field(default_factory=list, description="The hints given for this question, in order.")
 
     def texts(self, verdict: Verdict) -> list[str]:
         return [p.point for p in self.points if p.verdict == verdict]

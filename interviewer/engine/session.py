@@ -21,6 +21,7 @@ from interviewer.engine.policy import decide
 from interviewer.engine.signals import MAX_GRADED_CHARS, key_terms, reference_sentence
 from interviewer.errors import BackendError
 from interviewer.prompts import say
+from interviewer.text.suggest import clean_sentence
 
 Sink = Callable[[str, dict], None]
 COMMANDS = ("/skip", "/repeat", "/hint", "/quit", "/help")
@@ -141,6 +142,7 @@ class Session:
         self.probed: set[str] = set()
         self.asked_for_specifics = False
         self.hint_level = 0
+        self.hints: list[str] = []
         self.latest: Critique | None = None
         self.prompt: Output | None = None
         self.prompt_at = self.clock()
@@ -285,8 +287,9 @@ class Session:
             keyword = next((t for t, _ in key_terms(target)), target.topic)
             text = self._say("hint_keyword", keyword=keyword)
         else:
-            sentence = reference_sentence(self.question, target, self.language) or target.text
+            sentence = clean_sentence(reference_sentence(self.question, target, self.language) or target.text)
             text = self._say("hint_reference", sentence=sentence)
+        self.hints.append(text)
         self.sink(
             "hint",
             {"number": self.question.number, "level": self.hint_level, "point_id": target.id, "text": text},
@@ -374,6 +377,7 @@ class Session:
         if critique is None or number in self.results:
             return []
         critique.delivery = list(self.deliveries)
+        critique.hints = list(self.hints)
         self.sink("critique", critique.model_dump(mode="json"))
         self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
         return [Output(kind="feedback", number=number, critique=critique)] if self.mode == "practice" else []

@@ -31,11 +31,6 @@ def available() -> bool:
     return _model() is not None
 
 
-def warm_up() -> None:
-    """Load the model in a background thread, so the first grade does not wait for it."""
-    threading.Thread(target=_model, name="embeddings-warm-up", daemon=True).start()
-
-
 def _model():
     with _lock:
         if "model" not in _state:

@@ -40,7 +40,8 @@ class Rules(BaseModel):
     covered_at: float
     partial_at: float
     second_weight: float = 0.3  # a second clause on the same point adds this share of its fit
-    topic_floor: float = 0.86  # uncentred cosine below which a clause is about something else
+    contrast_floor: float = -0.02  # raw cosine to its nearest point minus to the question's average
+    concrete_margin: float = 0.01  # raw cosine to its nearest point minus to the nearest platitude
 
 
 @cache
@@ -92,8 +93,10 @@ def _similarity(
     Vectors are centred on the question's own reference first. Raw cosines of this model crowd
     into 0.85-0.95 for anything in the same language; what sets one point of a question apart
     from another, and a real point from talk about the topic, is the direction away from the
-    question's average. A clause closer to the question itself than to a point restates the
-    question: it counts for no point.
+    question's average. A clause counts for no point when it is closer to the question itself
+    than to a point (it restates the question), when it is as near the question's average as
+    to any point (off topic: centring alone would turn that into a spurious positive cosine),
+    or when it is nearer to a platitude than to any point (fluent, but concrete about nothing).
     """
     texts = [t for p in points for t in (p.statement, *p.support)] + [question]
     vectors = embeddings.embed_cached(texts)
@@ -108,9 +111,19 @@ def _similarity(
         out[:, j] = raw[:, column : column + width].max(axis=1)
         column += width
     echo = raw[:, -1:]
-    plain = answer_raw @ vectors.T  # uncentred: is the clause about this question's matters at all?
-    on_topic = plain.max(axis=1, keepdims=True) >= rules(language).topic_floor
-    return np.where((out > echo) & on_topic, out, 0.0)
+    rule = rules(language)
+    nearest = (answer_raw @ vectors.T).max(axis=1)
+    on_topic = nearest - answer_raw @ (centre / np.linalg.norm(centre)) >= rule.contrast_floor
+    concrete = nearest - (answer_raw @ platitudes(language).T).max(axis=1) >= rule.concrete_margin
+    return np.where((out > echo) & (on_topic & concrete)[:, None], out, 0.0)
+
+
+def platitudes(language: str) -> np.ndarray:
+    """Vectors of sentences that say nothing concrete, in the bank's language (else English)."""
+    data = yaml.safe_load(
+        (resources.files("interviewer.text") / "platitudes.yaml").read_text(encoding="utf-8")
+    )
+    return embeddings.embed_cached(data["zh" if language.lower().startswith("zh") else "en"])
 
 
 def find_points(

@@ -38,6 +38,7 @@ LABELS = {
         "unfinished": "unfinished",
         "skipped": "skipped",
         "flags": "Flags",
+        "hints": "Hints used",
         "graded_by": "Graded by",
         "candidate": "Interview",
         "per_minute_words": "words/min",
@@ -64,6 +65,7 @@ LABELS = {
         "unfinished": "未完成",
         "skipped": "已跳过",
         "flags": "标记",
+        "hints": "提示次数",
         "graded_by": "评分方",
         "candidate": "面试记录",
         "per_minute_words": "词/分钟",
@@ -118,7 +120,8 @@ def report_data(record: InterviewRecord, prices: tuple[float, float] | None = No
     language = _lang(record)
     questions = []
     for q in record.questions:
-        speed = pace(q.answer_text, q.seconds, language)
+        spoken = any(t.spoken for t in q.turns if t.kind == "answer")
+        speed = pace(q.answer_text, q.seconds, language) if spoken else None  # typing speed is not pace
         questions.append(
             {
                 "number": q.number,
@@ -132,6 +135,7 @@ def report_data(record: InterviewRecord, prices: tuple[float, float] | None = No
                 "score": q.critique["score"] if q.critique else (0.0 if q.skipped else None),
                 "points": q.critique["points"] if q.critique else [],
                 "flags": q.critique["flags"] if q.critique else [],
+                "hints": q.critique.get("hints", []) if q.critique else [],
                 "notes": q.critique.get("notes", []) if q.critique else [],
                 "graded_by": {k: q.critique.get(k) for k in ("backend", "model", "rubric_version")}
                 if q.critique
@@ -189,6 +193,8 @@ def _extras(q: dict, t: dict[str, str]) -> list[str]:
         extras.append(f"{t['cost']}: ${q['cost']}")
     if q["flags"]:
         extras.append(f"{t['flags']}: {', '.join(q['flags'])}")
+    if q["hints"]:
+        extras.append(f"{t['hints']}: {len(q['hints'])}")
     return extras
 
 

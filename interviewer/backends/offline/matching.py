@@ -7,9 +7,11 @@ evidence words less those the question itself says (an answer echoing them shows
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
-from interviewer.bank.models import Question
+from interviewer.bank.models import Bank, Question
 from interviewer.engine.critique import PointVerdict, Verdict
 from interviewer.engine.signals import AnswerSignals, key_terms, per_question, topic_vocabulary
 from interviewer.prompts import say
@@ -94,3 +96,15 @@ def _verdict(finding: PointFinding, reference: str, language: str) -> PointVerdi
         joined = ("、" if language.lower().startswith("zh") else ", ").join(finding.named[:3])
         verdict.suggestion = say(language, "named_not_explained", terms=joined)
     return verdict
+
+
+def prepare_in_background(bank: Bank, questions: list[Question]) -> None:
+    """Load the sentence model and the questions' reference vectors while the candidate reads
+    and types, so the first grade does not wait for them (the model releases the GIL)."""
+
+    def prepare() -> None:
+        for question in questions:
+            point_texts(question, bank.language)
+            reference_clauses(question)
+
+    threading.Thread(target=prepare, name="prepare-grading", daemon=True).start()
