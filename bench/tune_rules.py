@@ -22,14 +22,14 @@ from interviewer.engine import paraphrase
 from interviewer.engine.calibration import calibrate, load_answers
 from interviewer.text import meaning
 
-GRID = {
-    "contrast_floor": [-0.025, -0.015],
-    "concrete_margin": [-0.01, 0.0, 0.01, 0.02],
-    "floor": [0.1, 0.15],
-    "full": [0.45, 0.55],
+GRID = {  # a wider grid (floor 0.1-0.2, full 0.45-0.55, word weight 0.2-0.4) chose the fixed values
+    "contrast_floor": [-0.025],
+    "concrete_margin": [0.0, 0.01, 0.02],
+    "floor": [0.1],
+    "full": [0.45],
     "margin": [0.05, 0.1],
-    "word_weight": [0.2, 0.4],
-    "covered_at": [0.55, 0.7, 0.85],
+    "word_weight": [0.4],
+    "covered_at": [0.55, 0.7],
     "partial_at": [0.25, 0.35],
 }
 

@@ -26,7 +26,7 @@ def test_calibration_orders_answers_and_ignores_injection(bank_id):
     answers = load_answers(bank)
     assert set(answers) == {q.number for q in bank.questions}, "every question has a calibration row"
     report = calibrate(bank, OfflineBackend(), answers)
-    assert report.accuracy >= 0.9, report.pairs
+    assert report.accuracy >= 0.95, report.pairs  # answers in the reference's own wording
     assert {(p.higher, p.lower) for p in report.pairs} == {
         (a, b) for i, a in enumerate(LEVELS) for b in LEVELS[i + 1 :]
     }

@@ -98,8 +98,9 @@ def _similarity(
     to any point (off topic: centring alone would turn that into a spurious positive cosine),
     or when it is nearer to a platitude than to any point (fluent, but concrete about nothing).
     """
-    texts = [t for p in points for t in (p.statement, *p.support)] + [question]
+    texts = [t for p in points for t in (p.statement, *p.support)]
     vectors = embeddings.embed_cached(texts)
+    asked = embeddings.embed_cached([question, *(c.text for c in split_clauses(question))])
     centre = np.vstack([vectors, embeddings.embed_cached(list(context))]).mean(axis=0)
     answer_raw = embeddings.embed([c.text for c in clauses])
     answer = centred(answer_raw, centre)
@@ -110,7 +111,7 @@ def _similarity(
         width = 1 + len(point.support)
         out[:, j] = raw[:, column : column + width].max(axis=1)
         column += width
-    echo = raw[:, -1:]
+    echo = (answer @ centred(asked, centre).T).max(axis=1, keepdims=True)
     rule = rules(language)
     nearest = (answer_raw @ vectors.T).max(axis=1)
     on_topic = nearest - answer_raw @ (centre / np.linalg.norm(centre)) >= rule.contrast_floor

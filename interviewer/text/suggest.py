@@ -33,8 +33,11 @@ MARKUP = re.compile(r"\*\*|__|`|^#+\s*|\[([^\]]*)\]\([^)]*\)")
 def clean_sentence(text: str) -> str:
     """One readable sentence: markup, labels, enumeration and leading links removed, ended properly."""
     text = MARKUP.sub(lambda m: m.group(1) or "", text.strip())
-    for pattern in (LABEL, ENUMERATION, LEADING_LINK, ENUMERATION):
-        text = pattern.sub("", text, count=1).strip()
+    previous = None
+    while previous != text:  # "3.24-72小时：例如，…" loses its number, its label and its link in turn
+        previous = text
+        for pattern in (ENUMERATION, LABEL, LEADING_LINK):
+            text = pattern.sub("", text, count=1).strip()
     text = TRAILING_LINK.sub("", text).strip(" ，,；;：:、")
     if not text:
         return ""
