@@ -32,9 +32,11 @@ def test_a_claim_without_a_reason_is_challenged(seed_bank):
 def test_a_named_point_is_probed_for_the_how(seed_bank):
     question = seed_bank.question(3)
     target = next(p for p in question.key_points if p.id == "q3-k4")
-    probe = OfflineBackend().probe(turn(seed_bank, 3), target, "要做流失召回。")
+    probe = OfflineBackend().probe(turn(seed_bank, 3), target, "关键是用户分层、流失召回、精准投放这些。")
     assert "召回" in probe or "流失" in probe
-    assert probe.startswith(("你提到了", "你说到了", "关于"))
+    assert probe.startswith(("你提到了", "你说到了", "关于")) and "「" in probe
+    unnamed = OfflineBackend().probe(turn(seed_bank, 3), target, "我会先给老客发券。")
+    assert not unnamed.startswith(("你提到了", "你说到了"))
 
 
 def test_behavioural_probes_ask_for_the_candidates_own_action_and_result(seed_bank, english_bank):
@@ -63,7 +65,7 @@ def test_suggestions_are_clean_whole_sentences():
         == "更换场景化素材，拦截竞品流量。"
     )
     assert clean_sentence("1. **Idempotency**: make the operation idempotent, because") == (
-        "Idempotency: make the operation idempotent."
+        "Make the operation idempotent."
     )
     reference = "First, check the deploys. Then roll back if the spike lines up with one of them."
     assert suggestion_from(reference, "roll back if the spike lines up") == (

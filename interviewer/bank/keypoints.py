@@ -29,7 +29,7 @@ ENUMERATION = re.compile(
     r"(?<![\d.])\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[）)]|\b(?:First|Second|Third|Finally),?\s)"
 )
 LABEL = re.compile(r"^\s*([^，。：:,.!?！？\n]{2,12})[：:]")
-MIN_POINTS, MAX_POINTS = 3, 8
+MIN_POINTS, MAX_POINTS = 3, 6
 GENERIC_ZH = frozenset(
     "例如 比如 不够 包括 需要 进行 通过 实现 采用 相关 一定 方面 情况 问题 内容 方式 结果".split()
 )

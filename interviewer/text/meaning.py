@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from interviewer.text import embeddings
 from interviewer.text.clauses import split_clauses
-from interviewer.text.substance import explains
+from interviewer.text.substance import explains, is_list
 from interviewer.text.words import Span, normalize, term_in, term_key, tokens
 
 Level = Literal["covered", "partial", "named", "missing"]
@@ -68,6 +68,7 @@ class PointFinding:
     evidence: str = ""
     fit: float = 0.0
     named: list[str] = field(default_factory=list)
+    backing: str = ""  # a second clause on the same point, if any
 
 
 def _word_fit(point: PointText, clause_norm: str, language: str) -> tuple[float, list[str]]:
@@ -148,7 +149,11 @@ def find_points(
     fit = meaning + rule.word_weight * np.array([[w for w, _ in row] for row in words], dtype=np.float32)
     best = fit.max(axis=1, keepdims=True)
     counts = fit >= best - rule.margin
-    explained = [explains(c.text, vocabulary, language) for c in clauses]
+    lists = [s for s in sentences if is_list(s.text, vocabulary, language)]
+    explained = [
+        explains(c.text, vocabulary, language) and not any(s.start <= c.start < s.end for s in lists)
+        for c in clauses
+    ]
     asked = frozenset(tokens(question, language))
     findings = []
     for j, point in enumerate(points):
@@ -167,7 +172,7 @@ def find_points(
 def _elaboration(finding: PointFinding, point: PointText, asked: frozenset[str], language: str) -> int:
     """Content words of the evidence beyond the question's and the point's own terms."""
     own = asked | {w for term, _ in point.terms for w in tokens(term, language)}
-    return len(set(tokens(finding.evidence, language)) - own)
+    return len(set(tokens(f"{finding.evidence} {finding.backing}", language)) - own)
 
 
 def _meaning(
@@ -198,8 +203,9 @@ def _finding(
             rule.second_weight * float(fit[ranked[1]]) if len(ranked) > 1 else 0.0
         )
     terms = sorted({t for i, row in enumerate(named) if not explained[i] for t in row})
+    backing = clauses[ranked[1]].text if len(ranked) > 1 else ""
     if ranked and total >= rule.covered_at:
-        return PointFinding(point.id, "covered", clauses[ranked[0]].text, total)
+        return PointFinding(point.id, "covered", clauses[ranked[0]].text, total, backing=backing)
     if ranked and total >= rule.partial_at:
         return PointFinding(point.id, "partial", clauses[ranked[0]].text, total)
     if terms:

@@ -30,6 +30,13 @@ FUNCTION_EN = frozenset(
     than so because since while which who whom whose where why how what not no never only just also
     first next instead each every any all some""".split()
 )
+GLUE_ZH = frozenset(
+    "是 有 包括 包含 觉得 认为 要 会 做 搞 讲 说 关注 注意 重视 抓 涉及 就是 还有 主要 需要 应该".split()
+)
+GLUE_EN = frozenset(
+    """think thing things key main important believe need needs mention consider include includes including
+    matter matters care stuff like really basically""".split()
+)
 ITEM_SPLIT = re.compile(
     r"[、，,；;/|·]|\s+(?:and|or|&)\s+|(?<=[\u3400-\u9fff])(?:和|及|与|或)(?=[\u3400-\u9fff])"
 )
@@ -67,14 +74,35 @@ def _predicate(text: str) -> bool:
     return False
 
 
+def _governs(item: str, vocabulary: frozenset[str], language: str) -> bool:
+    """The item has a verb of its own that the list depends on ("用户按RFM分成A、B、C"), not only
+    glue ("the key things are", "我觉得关键是") or a phrase copied from the reference."""
+
+    def new(word: str) -> bool:
+        return not set(tokens(word, language)) <= vocabulary
+
+    if has_cjk(item):
+        pairs = [(w, f) for w, f in tagged(item) if w.strip()]
+        verbs = [w for w, f in pairs if f.startswith("v") and f != "vn" and w not in GLUE_ZH]
+        return len(pairs) >= 3 and any(new(w) for w in verbs)
+    words = WORD.findall(item.lower())
+    return len(words) >= 4 and any(
+        len(w) > 2 and w not in FUNCTION_EN and w not in GLUE_EN and new(w) for w in words
+    )
+
+
 def is_list(text: str, vocabulary: frozenset[str], language: str) -> bool:
-    """Three or more items, two thirds of them bare terms: a list of what to say, not saying it."""
+    """Three or more items, most of them bare terms, and nothing that governs them: a list of
+    what to say, not saying it."""
     items = [i.strip(" .。!！?？") for i in ITEM_SPLIT.split(text)]
     items = [i for i in items if i]
     if len(items) < 3:
         return False
-    bare = sum(_item_is_bare(i, vocabulary, language) for i in items)
-    return bare >= 2 * len(items) / 3 or (bare >= 3 and bare * 2 >= len(items))
+    bare = [_item_is_bare(i, vocabulary, language) for i in items]
+    count = sum(bare)
+    if not (count >= 2 * len(items) / 3 or (count >= 3 and count * 2 >= len(items))):
+        return False
+    return not any(_governs(i, vocabulary, language) for i, b in zip(items, bare, strict=True) if not b)
 
 
 @lru_cache(maxsize=16384)

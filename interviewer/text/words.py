@@ -96,7 +96,7 @@ EXAMPLE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 METRIC = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|天|小时|分钟|倍|个百分点|ms|[kKmMgG]?[bB]\b|[xX]\b)|\b[A-Z][A-Z0-9/]{1,6}\b|\d{2,}|p\d{2}\b"
+    r"\d+(?:\.\d+)?\s*(?:%|％|元|万|亿|天|小时|分钟|倍|个百分点|ms|[kKmMgG]?[bB]\b|[xX]\b)|(?<![A-Za-z0-9])[A-Z][A-Z0-9/]{1,6}(?![A-Za-z0-9])|\d{2,}|p\d{2}\b"
     r"|[一二两三四五六七八九十百千半几]+个?(?:成|块钱|元|万|亿|天|小时|分钟|周|个月|年|倍|次|人|家)"
 )
 STOP_EN = frozenset(

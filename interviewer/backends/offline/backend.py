@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 
 from interviewer.backends.base import Assessment, Stream, Turn
-from interviewer.backends.offline.matching import match_points
+from interviewer.backends.offline.matching import findings, match_points
 from interviewer.bank.models import KeyPoint
 from interviewer.engine.critique import Verdict
-from interviewer.engine.signals import AnswerSignals, key_terms
+from interviewer.engine.signals import AnswerSignals, analyze
 from interviewer.prompts import say, template, template_version
 from interviewer.text.coaching import is_behavioural, unsupported_claim
-from interviewer.text.words import normalize, term_in
 
 TEMPLATES = ("probe", "probe_vague", "probe_named", "probe_behavioural", "probe_claim")
 
@@ -29,9 +28,10 @@ def _variant(name: str, language: str, key: str, position: int) -> str:
     return options[(digest[0] + position) % len(options)]
 
 
-def _named_terms(point: KeyPoint, answer: str, language: str) -> list[str]:
-    said = normalize(answer, language)
-    return [term for term, _ in key_terms(point) if term_in(term, said, language)]
+def _named_terms(turn: Turn, point: KeyPoint, answer: str) -> list[str]:
+    """The point's terms, when the answer only named them (in a list or a fragment)."""
+    found = findings(turn.question, analyze(turn.question, answer, turn.language))
+    return next((f.named for f in found if f.point_id == point.id and f.level == "named"), [])
 
 
 class OfflineBackend:
@@ -52,7 +52,7 @@ class OfflineBackend:
         position = [p.id for p in turn.question.key_points].index(target.id)
         if is_behavioural(turn.question.text):
             return _variant("probe_behavioural", language, key, position).format(topic=target.topic)
-        named = _named_terms(target, answer, language)
+        named = _named_terms(turn, target, answer)
         if named:
             joined = ("、" if language.lower().startswith("zh") else ", ").join(named[:2])
             return _variant("probe_named", language, key, position).format(terms=joined)

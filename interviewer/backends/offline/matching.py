@@ -76,14 +76,20 @@ def best_reference(question: Question, language: str) -> dict[str, str]:
     }
 
 
-def match_points(question: Question, signals: AnswerSignals) -> list[PointVerdict]:
+def findings(question: Question, signals: AnswerSignals) -> list[PointFinding]:
+    """What the answer does with each key point: covered, partial, only named, or missing."""
     language = signals.language
     vocabulary = topic_vocabulary(question, language)
     points = point_texts(question, language)
     context = reference_clauses(question)
-    findings = find_points(points, signals.text, signals.usable, vocabulary, language, context, question.text)
-    references = best_reference(question, language)
-    return [_verdict(f, references.get(f.point_id, ""), language) for f in findings]
+    return find_points(points, signals.text, signals.usable, vocabulary, language, context, question.text)
+
+
+def match_points(question: Question, signals: AnswerSignals) -> list[PointVerdict]:
+    references = best_reference(question, signals.language)
+    return [
+        _verdict(f, references.get(f.point_id, ""), signals.language) for f in findings(question, signals)
+    ]
 
 
 def _verdict(finding: PointFinding, reference: str, language: str) -> PointVerdict:
