@@ -2,6 +2,7 @@
 the paraphrase sets (the thresholds were tuned on the other half), in both languages and on a
 public bank imported from Markdown with drafted key points."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,53 @@ def test_drafted_key_points_read_as_statements(public_bank, seed_bank):
                 ), word
     whole = draft_key_points(seed_bank.question(8), "zh-CN")
     assert not any(p.text.startswith("方检测") for p in whole), "第三方 is a word, not an enumeration"
+
+
+def test_an_imported_bank_without_key_points_is_drafted_on_first_use_with_a_notice(tmp_path):
+    from click.testing import CliRunner
+
+    from interviewer.cli import cli
+
+    bank_file = tmp_path / "fe.yaml"
+    runner = CliRunner()
+    runner.invoke(cli, ["bank", "import", str(PUBLIC_BANK), "-o", str(bank_file), "--language", "en"])
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        load_paraphrases(import_document(PUBLIC_BANK, bank_id="fe-handbook-javascript").bank)
+        .questions[2]
+        .strong
+    )
+    result = runner.invoke(
+        cli,
+        [
+            "practice",
+            "--bank",
+            str(bank_file),
+            "--questions",
+            "2",
+            "--answers",
+            str(answers),
+            "--max-follow-ups",
+            "0",
+            "--json",
+            "--transcript",
+            str(tmp_path / "t"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "had no key points: drafted them" in result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["results"][0]["score"] >= 50
+
+
+def test_reference_vectors_are_cached_on_disk(seed_bank, tmp_path, monkeypatch):
+    from interviewer.text import embeddings
+
+    monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path))
+    texts = [p.text for p in seed_bank.question(2).key_points]
+    first = embeddings.embed_cached(texts)
+    files = sorted((tmp_path / "embeddings").glob("*.npy"))
+    assert len(files) == 1
+    embeddings._loaded.clear()
+    again = embeddings.embed_cached(texts)
+    assert (again == first).all() and sorted((tmp_path / "embeddings").glob("*.npy")) == files

@@ -24,6 +24,7 @@ MEMORY_ITEMS = 4096
 _lock = threading.Lock()
 _state: dict[str, object] = {}
 _memory: OrderedDict[str, np.ndarray] = OrderedDict()
+_loaded: dict[str, np.ndarray] = {}  # reference vectors read from disk in this process
 
 
 def available() -> bool:
@@ -97,14 +98,18 @@ def embed_cached(texts: Sequence[str]) -> np.ndarray:
     if not texts:
         return np.empty((0, DIMENSIONS), dtype=np.float32)
     digest = hashlib.sha256("\n\x1f".join([MODEL_ID, *texts]).encode()).hexdigest()[:32]
+    if digest in _loaded:
+        return _loaded[digest]
     path = cache_dir() / f"{digest}.npy"
     try:
         vectors = np.load(path, allow_pickle=False)
         if vectors.shape == (len(texts), DIMENSIONS):
+            _loaded[digest] = vectors
             return vectors
     except (OSError, ValueError):
         pass
     vectors = embed(texts)
+    _loaded[digest] = vectors
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.tmp")

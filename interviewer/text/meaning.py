@@ -7,7 +7,7 @@ of it: the model tells "about this point" from "about something else" well, and 
 question from another only weakly, so a clause is never spread over every point. A point is
 covered only by a clause that explains (see `substance.py`); a point whose words appear only in
 lists or fragments is "named" and earns nothing. Thresholds are per language, set from data
-(`rules.yaml`, tuned by `interviewer calibrate --tune`).
+(`rules.yaml`, tuned by `python bench/tune_rules.py` on the tune half of the calibration sets).
 """
 
 from __future__ import annotations
@@ -120,6 +120,7 @@ def _similarity(
     return np.where((out > echo) & (on_topic & concrete)[:, None], out, 0.0)
 
 
+@cache
 def platitudes(language: str) -> np.ndarray:
     """Vectors of sentences that say nothing concrete, in the bank's language (else English)."""
     data = yaml.safe_load(
