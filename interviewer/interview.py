@@ -16,7 +16,6 @@ from interviewer import __version__
 from interviewer.backends import make_backend
 from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
-from interviewer.backends.offline.matching import prepare_in_background
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings, load_settings
@@ -133,7 +132,6 @@ def _drive(
     )
     if restore:
         session.restore(**restore)
-    prepare_in_background(bank, selected)
     feed = iter(scripted) if scripted is not None else typed_answers(console, bank.language)
     speaker = None
     if voice is not None:
@@ -148,8 +146,15 @@ def _drive(
         )
         feed = speaker.answers(feed)
 
+    prepared: list[bool] = []
+
     def show(output: Output) -> None:
         render_output(console, output, bank.language, streamed=printer.take() if printer else False)
+        if output.kind == "question" and not prepared:  # the first question is on screen: get ready
+            from interviewer.backends.offline.matching import prepare_in_background
+
+            prepared.append(True)
+            prepare_in_background(bank, selected)
         if speaker is not None:
             speaker.speak(output)
 

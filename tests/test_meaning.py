@@ -149,14 +149,23 @@ def test_an_imported_bank_without_key_points_is_drafted_on_first_use_with_a_noti
     assert summary["results"][0]["score"] >= 50
 
 
-def test_reference_vectors_are_cached_on_disk(seed_bank, tmp_path, monkeypatch):
+def test_reference_vectors_are_cached_on_disk(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
     from interviewer.text import embeddings
 
     monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path))
-    texts = [p.text for p in seed_bank.question(2).key_points]
+    texts = ["先把这一批货的生产记录调出来。", f"A sentence only this test embeds: {tmp_path.name}."]
     first = embeddings.embed_cached(texts)
     files = sorted((tmp_path / "embeddings").glob("*.npy"))
     assert len(files) == 1
-    embeddings._loaded.clear()
-    again = embeddings.embed_cached(texts)
-    assert (again == first).all() and sorted((tmp_path / "embeddings").glob("*.npy")) == files
+    script = (
+        "import sys, json; from interviewer.text import embeddings as e; "
+        "v = e.embed_cached(json.loads(sys.argv[1])); print(float(v.sum()))"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(texts)], capture_output=True, text=True, check=True
+    )
+    assert abs(float(again.stdout) - float(first.sum())) < 1e-4
+    assert sorted((tmp_path / "embeddings").glob("*.npy")) == files

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 
 from interviewer.backends.base import Assessment, Stream, Turn
-from interviewer.backends.offline.matching import findings, match_points
 from interviewer.bank.models import KeyPoint
 from interviewer.engine.critique import Verdict
 from interviewer.engine.signals import AnswerSignals, analyze
@@ -30,6 +29,8 @@ def _variant(name: str, language: str, key: str, position: int) -> str:
 
 def _named_terms(turn: Turn, point: KeyPoint, answer: str) -> list[str]:
     """The point's terms, when the answer only named them (in a list or a fragment)."""
+    from interviewer.backends.offline.matching import findings  # the sentence model loads on first use
+
     found = findings(turn.question, analyze(turn.question, answer, turn.language))
     return next((f.named for f in found if f.point_id == point.id and f.level == "named"), [])
 
@@ -59,6 +60,8 @@ class OfflineBackend:
         return _variant("probe", language, key, position).format(topic=target.topic)
 
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
+        from interviewer.backends.offline.matching import match_points
+
         verdicts = match_points(turn.question, signals)
         behavioural = is_behavioural(turn.question.text)
         for verdict, point in zip(verdicts, turn.question.key_points, strict=True):
