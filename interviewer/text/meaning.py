@@ -204,6 +204,7 @@ def _finding(
             rule.second_weight * float(fit[ranked[1]]) if len(ranked) > 1 else 0.0
         )
     terms = sorted({t for i, row in enumerate(named) if not explained[i] for t in row})
+    terms = [t for t in terms if not any(t != other and t.lower() in other.lower() for other in terms)]
     backing = clauses[ranked[1]].text if len(ranked) > 1 else ""
     if ranked and total >= rule.covered_at:
         return PointFinding(point.id, "covered", clauses[ranked[0]].text, total, backing=backing)
