@@ -59,6 +59,15 @@ def test_the_issue_example_natural_answer_beats_the_term_list(seed_bank):
     assert natural.score > salad.score + 10
     named = [p for p in salad.points if p.suggestion.startswith("你提到了")]
     assert named, "the critique says which terms were named but not explained"
+    # as the issue quotes them, with "……" between the parts
+    natural = grade(
+        seed_bank,
+        8,
+        "一小时内拉起公关、法务、品控和售后的负责人组成临时指挥部……送权威机构复验……坦白这批货确实有问题……"
+        "全额退款并按法规给予三倍赔付……先体谅顾客的愤怒，不要把责任推给别人；官方账号、售后和合作达人的说法要一模一样",
+    )
+    salad = grade(seed_bank, 8, "应急小组，核查，第三方检测……兑现承诺。")
+    assert natural.score >= salad.score + 20
 
 
 def test_a_list_of_terms_names_but_does_not_explain():

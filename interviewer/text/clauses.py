@@ -12,7 +12,7 @@ import re
 from interviewer.text.chinese import has_cjk
 from interviewer.text.words import Span, split_sentences
 
-CUT_ZH = re.compile(r"[，,；;：:]")
+CUT_ZH = re.compile(r"[，,；;：:]|…+")
 CUT_EN = re.compile(r"[;:]|,(?=\s)|\s[-–—]\s")
 MIN_ZH = 6  # characters a Chinese clause needs to stand alone
 MIN_EN = 4  # words an English clause needs to stand alone
