@@ -66,6 +66,9 @@ def key_terms(point: KeyPoint) -> list[tuple[str, float]]:
     return out
 
 
+MEMO_LIMIT = 512
+
+
 def per_question(function: Callable[..., T]) -> Callable[..., T]:
     """Memoise on the question object itself (models are mutable, so not hashable)."""
     memo: dict[tuple, tuple[object, T]] = {}
@@ -75,6 +78,8 @@ def per_question(function: Callable[..., T]) -> Callable[..., T]:
         key = (id(question), *(id(a) if isinstance(a, KeyPoint) else a for a in args))
         hit = memo.get(key)
         if hit is None or hit[0] is not question:
+            if len(memo) >= MEMO_LIMIT:  # a server loads a fresh copy of the bank per request
+                memo.clear()
             hit = (question, function(question, *args))
             memo[key] = hit
         return hit[1]
