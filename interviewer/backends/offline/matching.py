@@ -17,7 +17,7 @@ from interviewer.engine.signals import AnswerSignals, key_terms, per_question, t
 from interviewer.prompts import say
 from interviewer.text import embeddings
 from interviewer.text.clauses import split_clauses
-from interviewer.text.meaning import PointFinding, PointText, centred, find_points
+from interviewer.text.meaning import PointFinding, PointText, centred, find_points, platitudes
 from interviewer.text.suggest import suggestion_from
 from interviewer.text.words import normalize, term_in
 
@@ -109,6 +109,7 @@ def prepare_in_background(bank: Bank, questions: list[Question]) -> None:
     and types, so the first grade does not wait for them (the model releases the GIL)."""
 
     def prepare() -> None:
+        platitudes(bank.language)
         for question in questions:
             point_texts(question, bank.language)
             reference_clauses(question)
