@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
+from interviewer.bank.loader import resolve_bank
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.text.chinese import has_cjk, tagged
 from interviewer.text.suggest import clean_sentence
@@ -77,7 +79,8 @@ def _units(text: str, lang: str) -> list[str]:
 
 def _statement(unit: str, lang: str) -> str:
     """The unit's first whole sentence, or its first clauses when that sentence is very long."""
-    first = split_sentences(unit)[0].text if split_sentences(unit) else unit
+    sentences = split_sentences(unit)
+    first = sentences[0].text if sentences else unit
     if len(first) > MAX_CHARS[lang]:
         cut = max(first.rfind(mark, 0, MAX_CHARS[lang]) for mark in "，,；;")
         first = first[:cut] if cut > MIN_CHARS[lang] else first
@@ -149,13 +152,23 @@ def draft_key_points(question: Question, language: str) -> list[KeyPoint]:
     return points
 
 
+@lru_cache(maxsize=1024)
+def _drafted(question_json: str, language: str) -> tuple[KeyPoint, ...]:
+    """Drafting is deterministic, and a server loads a fresh copy of the bank for every request."""
+    return tuple(draft_key_points(Question.model_validate_json(question_json), language))
+
+
 def with_key_points(bank: Bank) -> tuple[Bank, int]:
     """The bank with points drafted for every question that has none, and how many were drafted."""
-    missing = [q for q in bank.questions if not q.key_points and q.reference.strip()]
+    missing = {q.id for q in bank.questions if not q.key_points and q.reference.strip()}
     if not missing:
         return bank, 0
     questions = [
-        q.model_copy(update={"key_points": draft_key_points(q, bank.language)}) if q in missing else q
+        q.model_copy(
+            update={"key_points": [p.model_copy() for p in _drafted(q.model_dump_json(), bank.language)]}
+        )
+        if q.id in missing
+        else q
         for q in bank.questions
     ]
     return bank.model_copy(update={"questions": questions}), len(missing)
@@ -163,6 +176,4 @@ def with_key_points(bank: Bank) -> tuple[Bank, int]:
 
 def resolve_with_key_points(name: str | None) -> tuple[Bank, int]:
     """A bank ready to grade: questions without key points get drafted ones (same every time)."""
-    from interviewer.bank.loader import resolve_bank
-
     return with_key_points(resolve_bank(name))

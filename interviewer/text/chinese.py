@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from pathlib import Path
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CHAR = re.compile(f"[{CJK}]")
@@ -95,8 +96,6 @@ KEPT_TAGS = ("v", "vn", "vg", *GRAMMAR_TAGS, "m")  # the tags grading asks about
 def _tags() -> dict[str, str]:
     """Part of speech of the dictionary's verbs and function words, read from jieba's own
     dictionary: jieba.posseg would do it too, but its HMM tables cost 56 MB of memory."""
-    from pathlib import Path
-
     tags: dict[str, str] = {}
     with open(Path(_jieba().__file__).parent / "dict.txt", encoding="utf-8") as handle:
         for line in handle:
