@@ -11,9 +11,8 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from interviewer.errors import InterviewerError
+from interviewer.text import yamltext
 
 
 def prompts_dir() -> Path:
@@ -66,7 +65,7 @@ def messages(language: str) -> dict[str, str]:
             path = _find("messages", tag, ".yaml")
         except InterviewerError:
             continue
-        merged.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        merged.update(yamltext.load(path.read_text(encoding="utf-8")) or {})
     return merged
 
 

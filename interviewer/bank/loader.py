@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from interviewer.bank.models import Bank
 from interviewer.errors import BankError, InterviewerError
+from interviewer.text import yamltext
 
 DEFAULT_BANK = "ecommerce-marketing-zh"
 BANK_SUFFIXES = (".yaml", ".yml", ".json")
@@ -57,7 +58,7 @@ def _describe(loc: tuple) -> str:
 
 def parse_bank(text: str, source: str) -> Bank:
     """Validate `text` (YAML, of which JSON is a subset) as a bank; `source` names it in errors."""
-    loader = yaml.SafeLoader(text)
+    loader = yamltext.SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

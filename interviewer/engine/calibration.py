@@ -7,13 +7,13 @@ from importlib import resources
 from itertools import combinations
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
 from interviewer.backends.base import Backend, Turn
 from interviewer.bank.models import Bank
 from interviewer.engine.grading import grade_answer
 from interviewer.errors import InterviewerError
+from interviewer.text import yamltext
 
 LEVELS = ("strong", "partial", "vague", "off_topic")
 INJECTION = "injection"
@@ -53,12 +53,12 @@ def calibration_file() -> Path:
 
 def has_answers(bank: Bank) -> bool:
     """Whether the shipped set has answers in the reference's wording for this bank."""
-    return bool((yaml.safe_load(calibration_file().read_text(encoding="utf-8")) or {}).get(bank.id))
+    return bool((yamltext.load(calibration_file().read_text(encoding="utf-8")) or {}).get(bank.id))
 
 
 def load_answers(bank: Bank, path: str | Path | None = None) -> dict[int, dict[str, str]]:
     source = Path(path) if path else calibration_file()
-    data = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    data = yamltext.load(source.read_text(encoding="utf-8")) or {}
     answers = data.get(bank.id)
     if not answers:
         known = ", ".join(data) or "none"

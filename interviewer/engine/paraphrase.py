@@ -22,6 +22,7 @@ from interviewer.backends.base import Backend, Turn
 from interviewer.bank.models import Bank
 from interviewer.engine.grading import grade_answer
 from interviewer.errors import InterviewerError
+from interviewer.text import yamltext
 
 ORDER = ("strong", "partial", "vague", "off_topic")
 SALAD_MARGIN = 20.0
@@ -75,7 +76,7 @@ def load_paraphrases(bank: Bank, path: str | Path | None = None) -> ParaphraseFi
     if not source.is_file():
         return None
     try:
-        data = ParaphraseFile.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+        data = ParaphraseFile.model_validate(yamltext.load(source.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as error:
         first = str(error).splitlines()
         raise InterviewerError(

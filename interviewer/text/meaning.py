@@ -18,10 +18,9 @@ from importlib import resources
 from typing import Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel
 
-from interviewer.text import embeddings
+from interviewer.text import embeddings, yamltext
 from interviewer.text.clauses import split_clauses
 from interviewer.text.substance import explains, is_list
 from interviewer.text.words import Span, normalize, term_in, term_key, tokens
@@ -46,7 +45,7 @@ class Rules(BaseModel):
 
 @cache
 def rules(language: str) -> Rules:
-    data = yaml.safe_load((resources.files("interviewer.text") / "rules.yaml").read_text(encoding="utf-8"))
+    data = yamltext.load((resources.files("interviewer.text") / "rules.yaml").read_text(encoding="utf-8"))
     key = "zh" if language.lower().startswith("zh") else "en"
     return Rules(**data[key])
 
@@ -123,7 +122,7 @@ def _similarity(
 @cache
 def platitudes(language: str) -> np.ndarray:
     """Vectors of sentences that say nothing concrete, in the bank's language (else English)."""
-    data = yaml.safe_load(
+    data = yamltext.load(
         (resources.files("interviewer.text") / "platitudes.yaml").read_text(encoding="utf-8")
     )
     return embeddings.embed_cached(data["zh" if language.lower().startswith("zh") else "en"])
