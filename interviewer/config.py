@@ -9,10 +9,17 @@ import os
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr
+
+from interviewer.errors import SettingsError
 
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_CONTEXT_TOKENS = 8192
+# Defaults that work for a small model on a CPU llama.cpp server, where a Chinese critique
+# takes 15-120 s: a request may take two minutes, a turn degrades to offline after 90 s.
+DEFAULT_TIMEOUT_SECONDS = 120.0
+DEFAULT_TURN_SECONDS = 90.0
+DEFAULT_OUTPUT_TOKENS = 1536
 
 
 class Settings(BaseModel):
@@ -21,6 +28,9 @@ class Settings(BaseModel):
     model: str = DEFAULT_MODEL
     transcripts_dir: Path = Path("transcripts")
     context_tokens: int = DEFAULT_CONTEXT_TOKENS
+    timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
+    turn_seconds: float = Field(default=DEFAULT_TURN_SECONDS, gt=0)
+    output_tokens: int = Field(default=DEFAULT_OUTPUT_TOKENS, ge=256)
 
     @property
     def has_endpoint(self) -> bool:
@@ -40,6 +50,9 @@ def load_settings(
     api_key: str | None = None,
     model: str | None = None,
     transcripts_dir: str | Path | None = None,
+    timeout: float | None = None,
+    turn_seconds: float | None = None,
+    output_tokens: int | None = None,
     env_file: str | Path | None = ".env",
 ) -> Settings:
     """Flags (the keyword arguments) win over the environment, which wins over `.env`."""
@@ -57,10 +70,31 @@ def load_settings(
 
     key = pick(api_key, "OPENAI_API_KEY")
     context = pick(None, "INTERVIEWER_CONTEXT_TOKENS")
+    numbers = {
+        field: _number(pick(flag, name), name, kind)
+        for field, flag, name, kind in (
+            ("timeout_seconds", timeout, "INTERVIEWER_TIMEOUT", float),
+            ("turn_seconds", turn_seconds, "INTERVIEWER_TURN_SECONDS", float),
+            ("output_tokens", output_tokens, "INTERVIEWER_OUTPUT_TOKENS", int),
+        )
+        if pick(flag, name) is not None
+    }
     return Settings(
+        **numbers,
         base_url=pick(base_url, "OPENAI_BASE_URL"),
         api_key=SecretStr(key) if key else None,
         model=pick(model, "INTERVIEWER_MODEL") or DEFAULT_MODEL,
         transcripts_dir=Path(pick(transcripts_dir, "INTERVIEWER_TRANSCRIPTS_DIR") or "transcripts"),
         context_tokens=int(context) if context and context.isdigit() else DEFAULT_CONTEXT_TOKENS,
     )
+
+
+def _number(value: str, name: str, kind: type) -> float | int:
+    """A setting that must be a positive number; a bad one is one line naming it."""
+    try:
+        number = kind(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise SettingsError(f"{name}={value!r} is not a positive {kind.__name__}; fix or unset it")
+    return number

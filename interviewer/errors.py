@@ -28,3 +28,12 @@ class BackendError(InterviewerError):
 
 class TranscriptError(InterviewerError):
     """A transcript that cannot be written or read."""
+
+
+class SettingsError(InterviewerError):
+    """A setting from a flag, the environment or `.env` that cannot be used; names it."""
+
+
+class TurnDegraded(BackendError):
+    """The model could not finish this turn (too slow, or no valid reply): this turn only is
+    handled offline; the next one asks the model again."""

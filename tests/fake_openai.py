@@ -58,6 +58,10 @@ def completion(content: str, finish_reason: str = "stop") -> httpx.Response:
     )
 
 
+def _all(body: dict) -> str:
+    return "\n".join(m["content"] for m in body["messages"])
+
+
 def answer_of(body: dict) -> str:
     content = body["messages"][-1]["content"]
     match = re.search(r"<candidate_answer>\n(.*)\n</candidate_answer>", content, re.DOTALL)
@@ -65,7 +69,7 @@ def answer_of(body: dict) -> str:
 
 
 def point_ids(body: dict) -> list[str]:
-    content = body["messages"][-1]["content"]
+    content = _all(body)
     match = re.search(r"<key_points>\n(.*?)\n</key_points>", content, re.DOTALL)
     return [p["id"] for p in json.loads(match.group(1))] if match else []
 
@@ -104,7 +108,7 @@ class FakeChat:
         self.headers.append(dict(request.headers))
         if body.get("stream"):
             prompt = body["messages"][-1]["content"]
-            question = re.search(r"<question>\n(.*?)\n</question>", prompt, re.DOTALL)
+            question = re.search(r"<question>\n(.*?)\n</question>", _all(body), re.DOTALL)
             if "<candidate_answer>" in prompt:
                 return sse("Could you say more about that part?")
             return sse(f"{self.question_text} {question.group(1) if question else ''}")

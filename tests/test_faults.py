@@ -16,6 +16,7 @@ from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.cli import cli
 from interviewer.config import load_settings
 from interviewer.engine.session import Session
+from interviewer.errors import TurnDegraded
 from interviewer.terminal import run
 from interviewer.transcript.writer import TranscriptWriter
 
@@ -86,10 +87,10 @@ def test_html_error_pages_and_garbage(api, english_bank):
     from interviewer.backends.base import Turn
     from interviewer.engine.grading import grade_answer
 
-    critique, _ = grade_answer(
-        Turn(english_bank, english_bank.question(4), "exam", 1, 1), "Keys are idempotent.", backend
-    )
-    assert any("graded offline" in note for note in critique.notes)
+    with pytest.raises(TurnDegraded, match="no valid critique"):  # the session grades this turn offline
+        grade_answer(
+            Turn(english_bank, english_bank.question(4), "exam", 1, 1), "Keys are idempotent.", backend
+        )
     with pytest.raises(Exception, match="sent an empty reply"):
         backend.ask(Turn(english_bank, english_bank.question(4), "exam", 1, 1))
 
@@ -143,7 +144,7 @@ def test_ctrl_c_during_a_streamed_reply_saves_and_resume_goes_on(api, tmp_path, 
     )
 
     def stream(chunk):
-        if chunk.startswith("Could"):  # the candidate presses Ctrl-C while the probe is streamed
+        if "Could" in chunk:  # the candidate presses Ctrl-C while the probe is shown
             raise KeyboardInterrupt
 
     session = Session(

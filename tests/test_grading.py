@@ -95,7 +95,7 @@ def test_odd_answers_are_flagged_not_crashed(seed_bank, answer, flag):
     assert 0 <= critique.score <= 100
 
 
-def test_a_quote_not_in_the_answer_is_dropped_and_its_verdict_lowered(english_bank):
+def test_a_quote_not_in_the_answer_is_dropped_and_its_point_counts_as_missing(english_bank):
     question = english_bank.question(4)
     verdicts = [
         PointVerdict(point_id="q4-k1", verdict=Verdict.covered, evidence="the endpoint must be idempotent"),
@@ -109,11 +109,11 @@ def test_a_quote_not_in_the_answer_is_dropped_and_its_verdict_lowered(english_ba
         by_id["q4-k1"].verdict == Verdict.covered
         and by_id["q4-k1"].evidence == "the endpoint must be idempotent"
     )
-    assert by_id["q4-k2"].verdict == Verdict.partial and by_id["q4-k2"].evidence == ""
+    assert by_id["q4-k2"].verdict == Verdict.missing and by_id["q4-k2"].evidence == ""  # no half credit
     assert by_id["q4-k3"].verdict == Verdict.missing
     assert any("q4-k2" in note for note in critique.notes)
-    # the score follows the checked verdicts: 1 + 0.5 of 5 equal points
-    assert critique.coverage == pytest.approx(0.3)
+    # the score follows the checked verdicts: 1 of 5 equal points
+    assert critique.coverage == pytest.approx(0.2)
 
 
 def test_evidence_is_verbatim_from_the_answer(seed_bank):

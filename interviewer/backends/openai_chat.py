@@ -1,73 +1,40 @@
 """Any OpenAI-compatible chat endpoint as the interviewer, through the `openai` SDK.
 
-The SDK owns network retries (429 with Retry-After, 5xx, timeouts, connection errors); when
-they are spent, one `BackendError` line lets the engine carry on offline. Structured output
-climbs a ladder (json_schema, json_object, fenced JSON), re-asks once with the validation
-error, and falls back to the offline critique rather than hang or crash an interview.
+The SDK owns network retries for spoken text; structured critiques climb `ladder.Ladder`
+under a time budget per turn. Every request has the same shape, so consecutive requests share
+their beginning and provider or llama.cpp prompt caching applies: the system prompt, then the
+question block (question, reference, key points), then the turn. What the model says is
+checked by `verify` before it reaches the candidate or the score.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from enum import Enum
+from functools import lru_cache
 from typing import Literal
 
 import httpx
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, create_model
 
 from interviewer.backends.base import Assessment, Stream, Turn
+from interviewer.backends.ladder import Ask, Climb, Ladder, StructuredOutputError, error_text
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.tokens import count_tokens, counting_method, truncate_to_tokens
+from interviewer.backends.verify import answers_itself, clean_feedback, leaks, verify_verdicts
 from interviewer.bank.models import KeyPoint, Question
 from interviewer.config import Settings
 from interviewer.engine.critique import PointVerdict, Verdict
 from interviewer.engine.signals import AnswerSignals, reference_sentence
-from interviewer.errors import BackendError
+from interviewer.errors import BackendError, TurnDegraded
 from interviewer.prompts import template, template_version
 
-TIMEOUT_SECONDS = 60.0
 MAX_RETRIES = 2
-OUTPUT_TOKENS = 1024
 SPOKEN_TOKENS = 300  # a question or a probe is a few sentences; a rambling model is cut short
 MAX_PROBE_CHARS = 600
-LEAK_CHARS = {"zh": 12, "en": 40}
 TEMPLATES = ("system", "ask", "follow_up", "follow_up_vague", "critique", "keypoints")
-
-
-class Mode(str, Enum):
-    json_schema = "json_schema"
-    json_object = "json_object"
-    fenced = "fenced"
-
-
-QUOTE_CHARS = 400
-FEEDBACK_CHARS = 800
-
-
-class PointJudgement(BaseModel):
-    point_id: str
-    verdict: Literal["covered", "partial", "missing"]
-    evidence: str = Field(default="", max_length=QUOTE_CHARS)
-    suggestion: str = Field(default="", max_length=QUOTE_CHARS)
-
-
-class CritiqueReply(BaseModel):
-    points: list[PointJudgement]
-    feedback: str = Field(default="", max_length=FEEDBACK_CHARS)
-
-
-def critique_schema(point_ids: list[str]) -> dict:
-    """The reply's shape for this question: one entry per key point, ids from the bank, bounded
-    strings. A server that enforces the schema by grammar keeps even a small model on track."""
-    schema = CritiqueReply.model_json_schema()
-    item = schema["$defs"]["PointJudgement"]
-    item["properties"]["point_id"]["enum"] = point_ids
-    item["required"] = ["point_id", "verdict", "evidence", "suggestion"]
-    points = schema["properties"]["points"]
-    points["minItems"] = points["maxItems"] = len(point_ids)
-    schema["required"] = ["points", "feedback"]
-    return schema
+FEEDBACK_SHARE = 0.2  # of the output budget, for the overall feedback
+JSON_OVERHEAD_TOKENS = 40  # per point: keys, quotes, the verdict word
+MAX_STRING_CHARS = 400
 
 
 class DraftedPoint(BaseModel):
@@ -81,22 +48,36 @@ class KeyPointsReply(BaseModel):
     key_points: list[DraftedPoint]
 
 
-class StructuredOutputError(Exception):
-    """No rung of the ladder produced valid JSON; carries the last raw reply."""
+@lru_cache(maxsize=256)
+def critique_reply(point_ids: tuple[str, ...], output_tokens: int) -> tuple[type[BaseModel], dict]:
+    """The reply's model and JSON schema for one question, shrunk to fit the output budget.
 
-    def __init__(self, raw: str, attempts: int) -> None:
-        super().__init__(f"no valid JSON after {attempts} attempts")
-        self.raw = raw
-        self.attempts = attempts
-
-
-def extract_json(text: str) -> str:
-    """JSON from a fenced block, else from the outermost braces."""
-    fence = re.search(r"```(?:json)?\s*(\{.*?\})\s*```", text, re.DOTALL)
-    if fence:
-        return fence.group(1)
-    start, end = text.find("{"), text.rfind("}")
-    return text[start : end + 1] if start != -1 and end > start else text
+    One entry per key point, ids from the bank; every string bounded so that the longest valid
+    reply fits in `output_tokens` (one token per character, the worst case: Chinese). A server
+    that enforces the schema by grammar keeps even a small model inside it. Cached: the schema
+    of a question is built once, not per turn.
+    """
+    feedback_chars = int(output_tokens * FEEDBACK_SHARE)
+    per_point = (output_tokens - feedback_chars - JSON_OVERHEAD_TOKENS * len(point_ids)) // max(
+        1, len(point_ids)
+    )
+    text_chars = max(40, min(MAX_STRING_CHARS, per_point // 2))
+    judgement = create_model(
+        "PointJudgement",
+        point_id=(Literal[point_ids] if point_ids else str, ...),  # type: ignore[valid-type]
+        verdict=(Literal["covered", "partial", "missing"], ...),
+        evidence=(str, Field(default="", max_length=text_chars)),
+        suggestion=(str, Field(default="", max_length=text_chars)),
+    )
+    reply = create_model(
+        "CritiqueReply",
+        points=(list[judgement], Field(min_length=len(point_ids), max_length=len(point_ids))),
+        feedback=(str, Field(default="", max_length=feedback_chars)),
+    )
+    schema = reply.model_json_schema()
+    schema["$defs"]["PointJudgement"]["required"] = ["point_id", "verdict", "evidence", "suggestion"]
+    schema["required"] = ["points", "feedback"]
+    return reply, schema
 
 
 def _delimit(tag: str, text: str) -> str:
@@ -104,15 +85,14 @@ def _delimit(tag: str, text: str) -> str:
     return f"<{tag}>\n{safe}\n</{tag}>"
 
 
-def _longest_common_run(a: str, b: str) -> int:
-    """Length of the longest substring of `a` found verbatim in `b` (a is short: a probe)."""
-    best = 0
-    for start in range(len(a)):
-        length = best + 1
-        while start + length <= len(a) and a[start : start + length] in b:
-            best = length
-            length += 1
-    return best
+def fence_untrusted(signals: AnswerSignals, text: str) -> str:
+    """The answer with every sentence addressed to the grader fenced off as untrusted data."""
+    out, last = [], 0
+    for span in sorted(signals.injected, key=lambda s: s.start):
+        if span.end <= len(text):
+            out += [text[last : span.start], _delimit("untrusted", text[span.start : span.end])]
+            last = span.end
+    return "".join(out) + text[last:]
 
 
 class OpenAIChatBackend:
@@ -126,14 +106,19 @@ class OpenAIChatBackend:
         self._secret = key
         self.model = settings.model
         self.base_url = settings.base_url
-        self.context_tokens = settings.context_tokens
+        self.settings = settings
         self.client = OpenAI(
-            base_url=settings.base_url, api_key=key, timeout=TIMEOUT_SECONDS, max_retries=MAX_RETRIES
+            base_url=settings.base_url,
+            api_key=key,
+            timeout=settings.timeout_seconds,
+            max_retries=MAX_RETRIES,
         )
-        self.modes = [Mode.json_schema, Mode.json_object, Mode.fenced]
+        self.ladder = Ladder(self._send, self._reply_text, settings.turn_seconds)
         self.offline = OfflineBackend()
         self._usage: list[dict] = []
         self._stream_usage = True
+        # llama.cpp keeps the prompt's state between requests only when asked; OpenAI caches by itself
+        self._cache_prompt = settings.base_url_host not in (None, "api.openai.com")
 
     # ---- the protocol ----------------------------------------------------------------------
 
@@ -151,16 +136,13 @@ class OpenAIChatBackend:
 
     def ask(self, turn: Turn, stream: Stream | None = None) -> str:
         instruction = template("ask", turn.language).format(index=turn.index, total=turn.total)
-        messages = [
-            *self._prefix(turn),
-            {"role": "user", "content": f"{_delimit('question', turn.question.text)}\n\n{instruction}"},
-        ]
-        text = self._stream_text(messages, stream, "ask")
-        if turn.question.text[:20] not in text:  # the question itself must reach the candidate
-            extra = "\n\n" + turn.question.text
-            if stream:
-                stream(extra)
-            text += extra
+        text = self._stream_text([*self._prefix(turn), {"role": "user", "content": instruction}], "ask")
+        if answers_itself(turn, text):
+            text = turn.question.text  # the model answered its own question: ask it plainly
+        elif turn.question.text[:20] not in text:  # the question itself must reach the candidate
+            text += "\n\n" + turn.question.text
+        if stream:
+            stream(text)
         return text
 
     def probe(self, turn: Turn, target: KeyPoint | None, answer: str, stream: Stream | None = None) -> str:
@@ -168,80 +150,63 @@ class OpenAIChatBackend:
             instruction = template("follow_up_vague", turn.language)
         else:
             instruction = template("follow_up", turn.language).format(topic=target.topic)
-        # the question first: requests about one question then share their beginning (prompt caching)
-        content = f"{_delimit('question', turn.question.text)}\n\n{instruction}\n\n{_delimit('candidate_answer', self._fit(answer, 0))}"
-        messages = [*self._prefix(turn), {"role": "user", "content": content}]
+        content = f"{instruction}\n\n{_delimit('candidate_answer', self._fit(answer, 0))}"
         text = self._stream_text(
-            messages, None if turn.mode == "exam" else stream, "follow_up", MAX_PROBE_CHARS
+            [*self._prefix(turn), {"role": "user", "content": content}], "follow_up", MAX_PROBE_CHARS
         )
-        replaced = len(text) > MAX_PROBE_CHARS or (turn.mode == "exam" and self._leaks(text, turn))
-        if replaced:
+        if len(text) > MAX_PROBE_CHARS or answers_itself(turn, text) or self._leaks(text, turn):
             text = self.offline.probe(turn, target, answer)
-        if stream is not None and (replaced or turn.mode == "exam"):
+        if stream is not None:
             stream(("\n\n" if turn.mode == "practice" else "") + text)
         return text
 
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
         question = turn.question
-        points = [{"id": p.id, "text": p.text} for p in question.key_points]
-        schema = critique_schema([p.id for p in question.key_points])
+        ids = tuple(p.id for p in question.key_points)
+        reply_model, schema = critique_reply(ids, self.settings.output_tokens)
         instruction = template("critique", turn.language).format(
             schema=json.dumps(schema, ensure_ascii=False)
         )
-        data = "\n\n".join(
-            [
-                _delimit("question", question.text),
-                _delimit("reference", question.reference),
-                _delimit("key_points", json.dumps(points, ensure_ascii=False)),
-            ]
-        )
-        fixed = count_tokens(instruction + data) + count_tokens(self._system(turn))
-        fitted = self._fit(answer, fixed)
-        notes = []
-        if len(fitted) < len(answer):
-            notes.append(
-                f"answer truncated for the model to {len(fitted)} of {len(answer)} characters (token budget)"
-            )
-        messages = [
-            *self._prefix(turn),
-            {"role": "user", "content": f"{data}\n\n{instruction}\n\n{_delimit('candidate_answer', fitted)}"},
-        ]
+        prefix = self._prefix(turn)
+        fixed = count_tokens(instruction) + sum(count_tokens(m["content"]) for m in prefix)
+        fenced = fence_untrusted(signals, answer)
+        notes: list[str] = []
+
+        def build(shrink: int) -> list[dict]:
+            fitted = self._fit(fenced, fixed, shrink)
+            if len(fitted) < len(fenced):
+                notes[:] = [
+                    f"answer truncated for the model to {len(fitted)} of {len(fenced)} characters (token budget)"
+                ]
+            turn_text = f"{instruction}\n\n{_delimit('candidate_answer', fitted)}"
+            return [*prefix, {"role": "user", "content": turn_text}]
+
+        ask = Ask(build, reply_model, schema, "critique", self.settings.output_tokens)
+        climb = Climb()
         try:
-            reply = self._structured(messages, CritiqueReply, "critique", schema)
+            reply = self._climb(ask, climb)
         except StructuredOutputError as exc:
-            fallback = self.offline.critique(turn, answer, signals)
-            fallback.notes = [
-                *notes,
-                f"the model gave no valid critique after {exc.attempts} attempts; graded offline",
-            ]
-            return fallback
-        known = {p.id for p in question.key_points}
-        verdicts = [
-            PointVerdict(
-                point_id=j.point_id,
-                verdict=Verdict(j.verdict),
-                evidence=j.evidence,
-                reference=reference_sentence(
-                    question, next(p for p in question.key_points if p.id == j.point_id), turn.language
-                ),
-                suggestion=j.suggestion,
-            )
-            for j in reply.points
-            if j.point_id in known
-        ]
-        return Assessment(verdicts=verdicts, feedback=reply.feedback, notes=notes)
+            raise TurnDegraded(f"the model gave no valid critique after {exc.attempts} attempts") from None
+        verdicts, checked = verify_verdicts(turn, signals, self._verdicts(turn, reply.points))
+        feedback, dropped = clean_feedback(turn, signals, reply.feedback)
+        return Assessment(verdicts=verdicts, feedback=feedback, notes=[*notes, *checked, *dropped])
 
     def draft_key_points(self, question: Question, language: str) -> list[KeyPoint]:
         instruction = template("keypoints", language).format(
             schema=json.dumps(KeyPointsReply.model_json_schema(), ensure_ascii=False)
         )
         content = f"{instruction}\n\n{_delimit('question', question.text)}\n\n{_delimit('reference', question.reference)}"
+        ask = Ask(
+            lambda shrink: [{"role": "user", "content": content}],
+            KeyPointsReply,
+            KeyPointsReply.model_json_schema(),
+            "keypoints",
+            self.settings.output_tokens,
+        )
         try:
-            reply = self._structured([{"role": "user", "content": content}], KeyPointsReply, "keypoints")
-        except StructuredOutputError as exc:
-            raise BackendError(
-                f"the model gave no valid key points after {exc.attempts} attempts; try --backend offline"
-            ) from None
+            reply = self._climb(ask, Climb())
+        except (StructuredOutputError, TurnDegraded) as exc:
+            raise BackendError(f"the model gave no valid key points ({exc}); try --backend offline") from None
         return [
             KeyPoint(
                 id=f"{question.id}-k{i}", text=p.text, theme=p.theme, keywords=p.keywords, synonyms=p.synonyms
@@ -251,42 +216,66 @@ class OpenAIChatBackend:
 
     # ---- requests --------------------------------------------------------------------------
 
-    def _system(self, turn: Turn) -> str:
-        return template("system", turn.language).format(
-            role=turn.bank.role or turn.bank.title, title=turn.bank.title
-        )
+    def _verdicts(self, turn: Turn, judged: list) -> list[PointVerdict]:
+        by_id = {p.id: p for p in turn.question.key_points}
+        return [
+            PointVerdict(
+                point_id=j.point_id,
+                verdict=Verdict(j.verdict),
+                evidence=j.evidence,
+                reference=reference_sentence(turn.question, by_id[j.point_id], turn.language),
+                suggestion=j.suggestion,
+            )
+            for j in judged
+            if j.point_id in by_id
+        ]
 
     def _prefix(self, turn: Turn) -> list[dict]:
-        """The same first message for every request of an interview, so prompt caching works."""
-        return [{"role": "system", "content": self._system(turn)}]
+        """What every request about this question begins with, word for word: the system prompt
+        (the same for the whole interview), then the question block."""
+        system = template("system", turn.language).format(
+            role=turn.bank.role or turn.bank.title, title=turn.bank.title
+        )
+        points = [{"id": p.id, "text": p.text} for p in turn.question.key_points]
+        block = "\n\n".join(
+            [
+                _delimit("question", turn.question.text),
+                _delimit("reference", turn.question.reference),
+                _delimit("key_points", json.dumps(points, ensure_ascii=False)),
+            ]
+        )
+        return [{"role": "system", "content": system}, {"role": "user", "content": block}]
 
-    def _fit(self, answer: str, fixed_tokens: int) -> str:
-        budget = max(256, self.context_tokens - OUTPUT_TOKENS - fixed_tokens - 200)
-        return truncate_to_tokens(answer, budget)
+    def _fit(self, answer: str, fixed_tokens: int, shrink: int = 0) -> str:
+        """The answer within the context window; each shrink step halves what it may take."""
+        budget = self.settings.context_tokens - self.settings.output_tokens - fixed_tokens - 200
+        return truncate_to_tokens(answer, max(128, budget >> shrink))
 
     def _leaks(self, text: str, turn: Turn) -> bool:
-        limit = LEAK_CHARS["zh" if turn.bank.is_chinese else "en"]
-        return _longest_common_run(text, turn.question.reference) >= limit
+        return leaks(text, turn.question.reference, turn.bank.is_chinese)
 
     def _record(self, usage: object, purpose: str) -> None:
         if usage is None:
             return
-        self._usage.append(
-            {
-                "purpose": purpose,
-                "model": self.model,
-                "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-                "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-            }
-        )
+        details = getattr(usage, "prompt_tokens_details", None)
+        entry = {
+            "purpose": purpose,
+            "model": self.model,
+            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
+        }
+        cached = getattr(details, "cached_tokens", None) if details is not None else None
+        if cached is not None:
+            entry["cached_tokens"] = cached
+        self._usage.append(entry)
 
     def _errors(self, exc: Exception) -> BackendError:
         """One line per failure class, never with the key in it."""
         import openai
 
         where = self.base_url or "api.openai.com"
-        if isinstance(exc, openai.APITimeoutError):
-            message = f"{where} did not answer within {TIMEOUT_SECONDS:.0f} s"
+        if isinstance(exc, openai.APITimeoutError):  # slow, not gone: the next turn asks it again
+            return TurnDegraded(f"{where} did not answer within {self.settings.timeout_seconds:.0f} s")
         elif isinstance(exc, openai.APIConnectionError):
             message = f"cannot connect to {where}"
         elif isinstance(exc, openai.AuthenticationError):
@@ -301,10 +290,12 @@ class OpenAIChatBackend:
             message = f"unexpected reply from {where} ({type(exc).__name__})"
         return BackendError(message.replace(self._secret, "[redacted]") if self._secret else message)
 
-    def _stream_text(
-        self, messages: list[dict], stream: Stream | None, purpose: str, limit: int | None = None
-    ) -> str:
-        """Streamed text; past `limit` characters the reply is cut off (a rambling model)."""
+    def _extra(self) -> dict:
+        return {"extra_body": {"cache_prompt": True}} if self._cache_prompt else {}
+
+    def _stream_text(self, messages: list[dict], purpose: str, limit: int | None = None) -> str:
+        """The whole streamed reply; past `limit` characters it is cut off (a rambling model).
+        Nothing is shown while it streams: it is checked first."""
         import openai
 
         options: dict = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
@@ -316,24 +307,21 @@ class OpenAIChatBackend:
                 temperature=0.3,
                 max_tokens=SPOKEN_TOKENS,
                 **options,
+                **self._extra(),
             )
             parts: list[str] = []
             for chunk in response:
                 if getattr(chunk, "usage", None):
                     self._record(chunk.usage, purpose)
                 if chunk.choices and chunk.choices[0].delta and chunk.choices[0].delta.content:
-                    piece = chunk.choices[0].delta.content
-                    parts.append(piece)
-                    if stream:
-                        stream(piece)
+                    parts.append(chunk.choices[0].delta.content)
                     if limit and sum(map(len, parts)) > limit:
                         response.close()
                         break
         except openai.BadRequestError as exc:
-            if not self._stream_usage:
+            if not self._refused_option(exc):
                 raise self._errors(exc) from None
-            self._stream_usage = False  # some servers refuse stream_options; ask without it
-            return self._stream_text(messages, stream, purpose, limit)
+            return self._stream_text(messages, purpose, limit)
         except openai.OpenAIError as exc:
             raise self._errors(exc) from None
         except httpx.HTTPError as exc:  # the connection broke mid-stream, after the SDK's retries apply
@@ -345,21 +333,50 @@ class OpenAIChatBackend:
             raise BackendError(f"{self.base_url or 'api.openai.com'} sent an empty reply")
         return text
 
-    def _request(self, messages: list[dict], mode: Mode, schema: dict, name: str):
-        extra: dict = {}
-        if mode is Mode.json_schema:
-            extra["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": name, "schema": schema, "strict": False},
-            }
-        elif mode is Mode.json_object:
-            extra["response_format"] = {"type": "json_object"}
-        return self.client.chat.completions.create(
-            model=self.model, messages=messages, temperature=0, max_tokens=OUTPUT_TOKENS, **extra
-        )
+    def _refused_option(self, exc: Exception) -> bool:
+        """Some servers refuse `cache_prompt` or `stream_options`: drop the one the error names,
+        else the next one still sent, and say whether asking again may help."""
+        if self._cache_prompt and "cache_prompt" in error_text(exc):
+            self._cache_prompt = False
+        elif self._stream_usage:
+            self._stream_usage = False
+        elif self._cache_prompt:
+            self._cache_prompt = False
+        else:
+            return False
+        return True
+
+    def _climb(self, ask: Ask, climb: Climb) -> BaseModel:
+        import openai
+
+        try:
+            return self.ladder.run(ask, climb)
+        except openai.OpenAIError as exc:
+            raise self._errors(exc) from None
+
+    def _send(self, messages: list[dict], response_format: dict | None, max_tokens: int, timeout: float):
+        """One structured request, no SDK retries: the ladder retries within the turn's time."""
+        import openai
+
+        extra = {"response_format": response_format} if response_format else {}
+        client = self.client.with_options(timeout=min(self.settings.timeout_seconds, timeout), max_retries=0)
+        try:
+            return client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                temperature=0,
+                max_tokens=max_tokens,
+                **extra,
+                **self._extra(),
+            )
+        except openai.BadRequestError as exc:
+            if self._cache_prompt and "cache_prompt" in error_text(exc):
+                self._cache_prompt = False
+                return self._send(messages, response_format, max_tokens, timeout)
+            raise
 
     def _reply_text(self, response: object, purpose: str) -> tuple[str, str | None]:
-        """The reply's text, and why it cannot hold the JSON (None when it may)."""
+        """The reply's text, and why it cannot hold the JSON: "length", another reason, or None."""
         choices = getattr(response, "choices", None)
         if choices is None:  # an HTML error page or other garbage with status 200
             return str(response)[:200], "the server's reply is not a chat completion"
@@ -367,48 +384,5 @@ class OpenAIChatBackend:
         choice = choices[0] if choices else None
         raw = (choice.message.content or "") if choice else ""
         if choice is not None and choice.finish_reason == "length":
-            return raw, "the reply was cut off (finish_reason=length)"
+            return raw, "length"
         return raw, None
-
-    def _structured(
-        self, messages: list[dict], schema_model: type[BaseModel], purpose: str, schema: dict | None = None
-    ):
-        """Climb the ladder until a rung works; re-ask once on invalid JSON; then give up."""
-        import openai
-
-        attempts, raw = 0, ""
-        for mode in list(self.modes):
-            history = list(messages)
-            if mode is Mode.fenced:
-                history[-1] = {
-                    **history[-1],
-                    "content": history[-1]["content"] + "\n\nReply with one ```json fenced block.",
-                }
-            for _ in range(2):
-                attempts += 1
-                try:
-                    response = self._request(
-                        history, mode, schema or schema_model.model_json_schema(), purpose
-                    )
-                except openai.BadRequestError:
-                    self.modes.remove(mode)  # this server does not take this response_format
-                    break
-                except openai.OpenAIError as exc:
-                    raise self._errors(exc) from None
-                raw, error = self._reply_text(response, purpose)
-                if error is None:
-                    try:
-                        return schema_model.model_validate_json(extract_json(raw))
-                    except ValidationError as exc:
-                        error = "; ".join(e["msg"] for e in exc.errors()[:3])
-                history = [
-                    *history,
-                    {"role": "assistant", "content": raw[:2000]},
-                    {
-                        "role": "user",
-                        "content": f"That reply was not valid: {error}. Reply again with valid JSON only.",
-                    },
-                ]
-            else:
-                raise StructuredOutputError(raw, attempts)
-        raise StructuredOutputError(raw, attempts)

