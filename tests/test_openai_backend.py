@@ -63,6 +63,8 @@ def test_scripted_english_interview_end_to_end(api, tmp_path, english_bank):
     # the score is computed from verdicts: one of five points covered, whatever the model says
     assert all(10 <= r["score"] <= 40 for r in summary["results"])
     assert route.call_count == len(fake.bodies) >= 6
+    # probe decisions come from the offline check: the model critiques each question once, at its end
+    assert len(fake.of_kind("critique")) == 2
 
     system = {b["messages"][0]["content"] for b in fake.bodies}
     assert len(system) == 1 and "Backend software engineer" in system.pop()  # one stable prefix

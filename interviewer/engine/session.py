@@ -144,6 +144,7 @@ class Session:
         self.hint_level = 0
         self.hints: list[str] = []
         self.latest: Critique | None = None
+        self.provisional = False  # `latest` came from the cheap check, not the chosen backend
         self.prompt: Output | None = None
         self.prompt_at = self.clock()
 
@@ -340,7 +341,13 @@ class Session:
         """Grade everything said to this question so far, then probe or move on."""
         combined = "\n".join(self.answers)
         turn = self._turn()
-        self.latest, signals = self._call("grade", turn, combined)
+        cheap = self._cheap_check()
+        if cheap is not None:  # whether to probe, and about what, needs no model critique
+            self.latest, signals = self._do(cheap, "grade", turn, combined)
+            self.provisional = True
+        else:
+            self.latest, signals = self._call("grade", turn, combined)
+            self.provisional = False
         notes: list[Output] = []
         if "binary" in signals.flags:
             notes.append(Output(kind="notice", text=self._say("binary_answer")))
@@ -383,12 +390,23 @@ class Session:
     def _close_question(self) -> list[Output]:
         return [*self._record_current(), *self._next()]
 
+    def _cheap_check(self) -> Backend | None:
+        """The offline grader, while a probe may still follow and a model is the grader: a
+        model's critique takes up to minutes on a CPU server, and one per question is enough."""
+        if self.fallback is None or self.backend is self.fallback or self.follow_ups >= self.max_follow_ups:
+            return None
+        return self.fallback
+
     def _record_current(self) -> list[Output]:
-        """Keep the latest critique of the current question as its result (once)."""
-        critique = self.latest
+        """Keep the latest critique of the current question as its result (once), graded by
+        the chosen backend."""
         number = self.question.number
-        if critique is None or number in self.results:
+        if self.latest is None or number in self.results:
             return []
+        if self.provisional:
+            self.latest, _ = self._call("grade", self._turn(), "\n".join(self.answers))
+            self.provisional = False
+        critique = self.latest
         critique.delivery = list(self.deliveries)
         critique.hints = list(self.hints)
         self.sink("critique", critique.model_dump(mode="json"))
