@@ -139,24 +139,20 @@ def test_a_server_that_refuses_cache_prompt_is_asked_without_it(api, english_ban
     assert seen == [True, False, False] and critique.backend == "openai"
 
 
-def test_every_request_about_a_question_begins_the_same_way(api, english_bank):
+def test_every_request_of_an_interview_begins_the_same_way(api, english_bank):
     fake = FakeChat()
     api.post("/chat/completions").mock(side_effect=fake)
+    questions = [english_bank.question(4), english_bank.question(3)]
     session = Session(
-        english_bank,
-        [english_bank.question(4), english_bank.question(3)],
-        OpenAIChatBackend(load_settings()),
-        fallback=OfflineBackend(),
-        max_follow_ups=1,
+        english_bank, questions, OpenAIChatBackend(load_settings()), fallback=OfflineBackend(), max_follow_ups=1
     )
     session.start()
-    session.handle("We retry.")
-    session.handle("Nothing more.")
-    session.handle("Indexes.")
-    session.handle("Nothing more.")
-    by_question: dict[str, list] = {}
-    for body in fake.bodies:
-        by_question.setdefault(body["messages"][1]["content"], []).append(body["messages"][:2])
-    assert len(by_question) == 2
-    for prefixes in by_question.values():  # ask, probe and critique share system + question block
-        assert len(prefixes) >= 3 and all(p == prefixes[0] for p in prefixes)
+    for answer in ("We retry.", "Nothing more.", "Indexes.", "Nothing more."):
+        session.handle(answer)
+    kinds = [("critique" if not b.get("stream") else "spoken") for b in fake.bodies]
+    assert kinds.count("critique") == 2 and kinds.count("spoken") == 4  # ask, probe per question
+    prefixes = [b["messages"][:2] for b in fake.bodies]
+    assert all(p == prefixes[0] for p in prefixes)  # system prompt, then the interview block
+    block = prefixes[0][1]["content"]
+    assert all(q.text in block and all(p.text in block for p in q.key_points) for q in questions)
+    assert all(q.reference not in block for q in questions)  # references only in critiques, one at a time

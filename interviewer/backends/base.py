@@ -27,10 +27,15 @@ class Turn:
     mode: Mode
     index: int
     total: int
+    asked: tuple[Question, ...] = ()  # the interview's questions, in order (default: this one)
 
     @property
     def language(self) -> str:
         return self.bank.language
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return self.asked or (self.question,)
 
 
 @dataclass

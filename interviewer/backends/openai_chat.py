@@ -85,6 +85,26 @@ def _delimit(tag: str, text: str) -> str:
     return f"<{tag}>\n{safe}\n</{tag}>"
 
 
+def _shape(point_ids: tuple[str, ...]) -> str:
+    """The reply's shape in a few words for the prompt; the full schema goes in `response_format`."""
+    ids = " | ".join(json.dumps(i) for i in point_ids)
+    item = f'{{"point_id": {ids}, "verdict": "covered" | "partial" | "missing", "evidence": "...", "suggestion": "..."}}'
+    return f'{{"points": [{item}, ... one per key point], "feedback": "..."}}'
+
+
+def _interview_block(questions: tuple[Question, ...]) -> str:
+    """The interview's questions and key points, the same in every request of the interview."""
+    listed = [
+        {
+            "number": q.number,
+            "question": q.text,
+            "key_points": [{"id": p.id, "text": p.text} for p in q.key_points],
+        }
+        for q in questions
+    ]
+    return _delimit("interview", json.dumps(listed, ensure_ascii=False))
+
+
 def fence_untrusted(signals: AnswerSignals, text: str) -> str:
     """The answer with every sentence addressed to the grader fenced off as untrusted data."""
     out, last = [], 0
@@ -164,11 +184,9 @@ class OpenAIChatBackend:
         question = turn.question
         ids = tuple(p.id for p in question.key_points)
         reply_model, schema = critique_reply(ids, self.settings.output_tokens)
-        instruction = template("critique", turn.language).format(
-            schema=json.dumps(schema, ensure_ascii=False)
-        )
+        block = template("critique", turn.language).format(schema=_shape(ids))
         prefix = self._prefix(turn)
-        fixed = count_tokens(instruction) + sum(count_tokens(m["content"]) for m in prefix)
+        fixed = count_tokens(block) + sum(count_tokens(m["content"]) for m in prefix)
         fenced = fence_untrusted(signals, answer)
         notes: list[str] = []
 
@@ -178,7 +196,7 @@ class OpenAIChatBackend:
                 notes[:] = [
                     f"answer truncated for the model to {len(fitted)} of {len(fenced)} characters (token budget)"
                 ]
-            turn_text = f"{instruction}\n\n{_delimit('candidate_answer', fitted)}"
+            turn_text = f"{block}\n\n{_delimit('candidate_answer', fitted)}"
             return [*prefix, {"role": "user", "content": turn_text}]
 
         ask = Ask(build, reply_model, schema, "critique", self.settings.output_tokens)
@@ -231,20 +249,27 @@ class OpenAIChatBackend:
         ]
 
     def _prefix(self, turn: Turn) -> list[dict]:
-        """What every request about this question begins with, word for word: the system prompt
-        (the same for the whole interview), then the question block."""
+        """What every request begins with, word for word: the system prompt and the interview
+        block (the same for the whole interview), then the question block (the same for every
+        request about this question). Each request adds only its turn, so consecutive requests
+        share most of their text and prompt caching applies."""
         system = template("system", turn.language).format(
             role=turn.bank.role or turn.bank.title, title=turn.bank.title
         )
-        points = [{"id": p.id, "text": p.text} for p in turn.question.key_points]
+        question = turn.question
+        points = [{"id": p.id, "text": p.text} for p in question.key_points]
         block = "\n\n".join(
             [
-                _delimit("question", turn.question.text),
-                _delimit("reference", turn.question.reference),
+                _delimit("question", question.text),
+                _delimit("reference", question.reference),
                 _delimit("key_points", json.dumps(points, ensure_ascii=False)),
             ]
         )
-        return [{"role": "system", "content": system}, {"role": "user", "content": block}]
+        return [
+            {"role": "system", "content": system},
+            {"role": "user", "content": _interview_block(turn.questions)},
+            {"role": "user", "content": block},
+        ]
 
     def _fit(self, answer: str, fixed_tokens: int, shrink: int = 0) -> str:
         """The answer within the context window; each shrink step halves what it may take."""
@@ -358,7 +383,11 @@ class OpenAIChatBackend:
         """One structured request, no SDK retries: the ladder retries within the turn's time."""
         import openai
 
-        extra = {"response_format": response_format} if response_format else {}
+        # in extra_body the schema is sent as is; as `response_format` the SDK walks every node of it
+        body = {
+            **self._extra().get("extra_body", {}),
+            **({"response_format": response_format} if response_format else {}),
+        }
         client = self.client.with_options(timeout=min(self.settings.timeout_seconds, timeout), max_retries=0)
         try:
             return client.chat.completions.create(
@@ -366,8 +395,7 @@ class OpenAIChatBackend:
                 messages=messages,
                 temperature=0,
                 max_tokens=max_tokens,
-                **extra,
-                **self._extra(),
+                extra_body=body or None,
             )
         except openai.BadRequestError as exc:
             if self._cache_prompt and "cache_prompt" in error_text(exc):
