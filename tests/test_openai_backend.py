@@ -109,7 +109,7 @@ def test_chinese_bank_with_the_model(api, tmp_path, seed_bank):
     assert result.exit_code == 0, result.output
     critique_body = fake.of_kind("critique")[0]
     assert "严格但公正的面试官" in critique_body["messages"][0]["content"]
-    assert seed_bank.question(3).reference in critique_body["messages"][-1]["content"]
+    assert seed_bank.question(3).reference in critique_body["messages"][2]["content"]  # the question block
     assert seed_bank.question(4).reference not in critique_body["messages"][-1]["content"]
     summary = json.loads(result.stdout[result.stdout.index("{") :])
     assert summary["results"][0]["covered"] == [seed_bank.question(3).key_points[0].text]
