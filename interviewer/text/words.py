@@ -15,18 +15,6 @@ from interviewer.text.chinese import has_cjk, segment, to_simplified
 SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*|(?<=[.])\s+")
 EN_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
 
-INJECTION = re.compile(
-    r"ignore (?:all |any )?(?:the |your |previous |prior |above )*(?:instructions|prompts?|rules)"
-    r"|disregard (?:the |your |all )*(?:instructions|rubric|rules)"
-    r"|(?:give|award|assign|grant) (?:me |this answer |the candidate )?(?:the )?(?:full|maximum|max|perfect|top|highest) (?:marks|score|points|grade)"
-    r"|\b(?:score|grade|rating)\s*[=:]\s*\d+"
-    r"|you are now|new instructions|as the grader|rate this (?:answer )?(?:as )?(?:10|100)"
-    r"|忽略(?:之前|以上|前面|上面|所有|你)?的?(?:所有)?(?:指令|指示|要求|提示|规则|设定)"
-    r"|(?:给我|给这个回答|请给|直接给|打)(?:个)?满分|满分|最高分|评分(?:为|是|=|:|：)\s*\d+|分数(?:为|是|=|:|：)\s*\d+"
-    r"|你现在是|系统提示|无视(?:之前|以上)?的?(?:指令|要求)",
-    re.IGNORECASE,
-)
-
 BUZZWORDS_ZH = {
     "数据驱动",
     "持续优化",
