@@ -52,10 +52,11 @@ class KeyPointsReply(BaseModel):
 def critique_reply(point_ids: tuple[str, ...], output_tokens: int) -> tuple[type[BaseModel], dict]:
     """The reply's model and JSON schema for one question, shrunk to fit the output budget.
 
-    One entry per key point, ids from the bank; every string bounded so that the longest valid
-    reply fits in `output_tokens` (one token per character, the worst case: Chinese). A server
-    that enforces the schema by grammar keeps even a small model inside it. Cached: the schema
-    of a question is built once, not per turn.
+    One entry per key point, ids from the bank; in the schema every string is bounded so that
+    the longest valid reply fits in `output_tokens` (one token per character, the worst case:
+    Chinese), and a server that enforces the schema by grammar keeps even a small model inside
+    it. The model that reads the reply takes longer strings: a quote is judged by `verify`, not
+    thrown away with the whole reply for its length. Cached: built once per question.
     """
     feedback_chars = int(output_tokens * FEEDBACK_SHARE)
     per_point = (output_tokens - feedback_chars - JSON_OVERHEAD_TOKENS * len(point_ids)) // max(
@@ -66,16 +67,19 @@ def critique_reply(point_ids: tuple[str, ...], output_tokens: int) -> tuple[type
         "PointJudgement",
         point_id=(Literal[point_ids] if point_ids else str, ...),  # type: ignore[valid-type]
         verdict=(Literal["covered", "partial", "missing"], ...),
-        evidence=(str, Field(default="", max_length=text_chars)),
-        suggestion=(str, Field(default="", max_length=text_chars)),
+        evidence=(str, ""),
+        suggestion=(str, ""),
     )
     reply = create_model(
         "CritiqueReply",
         points=(list[judgement], Field(min_length=len(point_ids), max_length=len(point_ids))),
-        feedback=(str, Field(default="", max_length=feedback_chars)),
+        feedback=(str, ""),
     )
     schema = reply.model_json_schema()
-    schema["$defs"]["PointJudgement"]["required"] = ["point_id", "verdict", "evidence", "suggestion"]
+    item = schema["$defs"]["PointJudgement"]
+    item["required"] = ["point_id", "verdict", "evidence", "suggestion"]
+    item["properties"]["evidence"]["maxLength"] = item["properties"]["suggestion"]["maxLength"] = text_chars
+    schema["properties"]["feedback"]["maxLength"] = feedback_chars
     schema["required"] = ["points", "feedback"]
     return reply, schema
 
