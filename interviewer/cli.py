@@ -260,33 +260,61 @@ def practice(**options) -> None:
 @click.option("--bank", "bank_name", help="Bank id or file (default: the seed bank).")
 @click.option("--question", "number", type=int, required=True, help="The question's number in the bank.")
 @click.option(
-    "--answer-file", required=True, type=click.Path(allow_dash=True), help="The answer (UTF-8; - for stdin)."
+    "--answer-file",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="The answer (UTF-8; - for stdin); several answers are separated by lines of ---.",
 )
 @endpoint_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (a list for several answers).")
 def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> None:
-    """Grade one answer against a question's key points."""
+    """Grade answers to one question against its key points. When the model fails partway,
+    the answers graded so far are printed and each one left ungraded is named (exit 1)."""
     from interviewer.backends import make_backend
     from interviewer.backends.base import Turn
     from interviewer.bank.keypoints import resolve_with_key_points
     from interviewer.config import load_settings
+    from interviewer.engine.calibration import NOT_GRADED
     from interviewer.engine.grading import grade_answer
+    from interviewer.errors import BackendError, TurnDegraded
     from interviewer.prompts import say
     from interviewer.render import critique_json, render_critique
-    from interviewer.terminal import console_for, read_text
+    from interviewer.terminal import console_for, read_answers
 
     settings = load_settings(base_url=base_url, model=model)
     loaded, drafted = resolve_with_key_points(bank_name)
     if drafted:
         click.echo(say(loaded.language, "drafted_key_points", count=drafted), err=True)
     question = loaded.question(number)
-    answer = read_text(answer_file)
+    answers = read_answers(answer_file) or [""]
     chosen = make_backend(backend or "offline", settings)
-    critique, _ = grade_answer(Turn(loaded, question, "exam", 1, 1), answer, chosen)
-    if as_json:
-        _echo_json(critique_json(critique))
-    else:
-        render_critique(console_for(False), critique, loaded.language)
+    critiques, failed, broken = [], [], False
+    for position, answer in enumerate(answers, start=1):
+        where = f"answer {position} of {len(answers)}"
+        if broken:
+            failed.append(f"{where}: {NOT_GRADED}")
+            continue
+        try:
+            critiques.append(grade_answer(Turn(loaded, question, "exam", 1, 1), answer, chosen)[0])
+        except BackendError as exc:
+            # after one slow turn the next answer is tried; after a dead endpoint, none
+            failed.append(f"{where}: {exc}")
+            broken = not isinstance(exc, TurnDegraded)
+    if as_json and (critiques or len(answers) > 1):
+        rows = [critique_json(c) for c in critiques]
+        _echo_json(rows[0] if len(answers) == 1 else rows)
+    elif not as_json:
+        for critique in critiques:
+            render_critique(console_for(False), critique, loaded.language)
+    _fail_lines(failed)
+
+
+def _fail_lines(lines: list[str]) -> None:
+    """What could not be done, one line each on stderr, after what could; then exit 1."""
+    for line in lines:
+        _error(line)
+    if lines:
+        sys.exit(EXIT_ERROR)
 
 
 @cli.command()
@@ -307,8 +335,8 @@ def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as
     from interviewer.backends import make_backend
     from interviewer.bank.keypoints import resolve_with_key_points
     from interviewer.config import load_settings
+    from interviewer.engine.calibration import Grader, has_answers, load_answers
     from interviewer.engine.calibration import calibrate as run_calibration
-    from interviewer.engine.calibration import has_answers, load_answers
     from interviewer.engine.paraphrase import load_paraphrases, paraphrase_report
 
     settings = load_settings(base_url=base_url, model=model)
@@ -316,9 +344,10 @@ def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as
     chosen = make_backend(backend or "offline", settings)
     paraphrase_set = load_paraphrases(loaded, paraphrases)
     worded = answers_file or not paraphrase_set or has_answers(loaded)
-    report = run_calibration(loaded, chosen, load_answers(loaded, answers_file)) if worded else None
+    grader = Grader(loaded, chosen)
+    report = run_calibration(loaded, chosen, load_answers(loaded, answers_file), grader) if worded else None
     rules = (
-        [paraphrase_report(loaded, chosen, paraphrase_set, s) for s in ("tune", "test")]
+        [paraphrase_report(loaded, chosen, paraphrase_set, s, grader) for s in ("tune", "test")]
         if paraphrase_set
         else []
     )
@@ -330,15 +359,22 @@ def calibrate(bank_name, answers_file, paraphrases, backend, model, base_url, as
                 "accuracy": round(report.accuracy, 3) if report else None,
                 "pairs": [{**p.model_dump(), "accuracy": round(p.accuracy, 3)} for p in pairs],
                 "paraphrase_rules": [{**r.model_dump(mode="json"), "passed": r.passed} for r in rules],
+                "failures": [f.model_dump() for f in grader.failures],
             }
         )
-        return
-    click.echo(
-        f"calibration: {loaded.id} graded by {chosen.name}{' ' + chosen.model if chosen.model else ''}"
-    )
-    if report:
-        _print_level_pairs(report)
-    _print_paraphrase_rules(rules)
+    else:
+        click.echo(
+            f"calibration: {loaded.id} graded by {chosen.name}{' ' + chosen.model if chosen.model else ''}"
+        )
+        if report:
+            _print_level_pairs(report)
+        _print_paraphrase_rules(rules)
+    _fail_lines([f.line() for f in grader.failures])
+
+
+def _cell(value: float | None, width: int, spec: str) -> str:
+    """A figure, or `-` where nothing was graded (the backend failed first)."""
+    return f"{'-':>{width}}" if value is None else f"{value:>{width}{spec}}"
 
 
 def _print_level_pairs(report) -> None:
@@ -346,9 +382,7 @@ def _print_level_pairs(report) -> None:
     click.echo("answers in the reference's wording")
     click.echo("  q  " + "".join(f"{level:>11}" for level in levels))
     for number, scores in report.scores.items():
-        click.echo(
-            f"{number:>3}  " + "".join(f"{scores.get(level, float('nan')):>11.1f}" for level in levels)
-        )
+        click.echo(f"{number:>3}  " + "".join(_cell(scores.get(level), 11, ".1f") for level in levels))
     click.echo("\npair                  correct  accuracy")
     for pair in report.pairs:
         click.echo(
@@ -376,10 +410,74 @@ def _print_paraphrase_rules(reports: list) -> None:
         ("partial > keyword salad", "partial_over_salad", f">= {TARGETS['partial_over_salad']:.0%}"),
         ("injection <= partial", "injection_ok", "100%"),
     ]
+
+    def rule(report, name: str) -> float | None:
+        return getattr(report, name) if any(report.scores.values()) else None
+
     for label, name, target in rows:
-        click.echo(f"{label:<44}" + "".join(f"{getattr(r, name):>10.0%}" for r in reports) + f"    {target}")
-    means = "".join(f"{r.strong_mean:>10.1f}" for r in reports)
+        cells = "".join(_cell(rule(r, name), 10, ".0%") for r in reports)
+        click.echo(f"{label:<44}{cells}    {target}")
+    means = "".join(_cell(rule(r, "strong_mean"), 10, ".1f") for r in reports)
     click.echo(f"{'strong paraphrases, mean score':<44}{means}    >= {TARGETS['strong_mean']:.0f}")
+
+
+@cli.command()
+@click.option(
+    "--persona",
+    "personas",
+    multiple=True,
+    type=click.Choice(["strong", "partial", "vague", "rambling", "evasive", "injection"]),
+    help="Who the simulated candidate is (repeatable; default: all).",
+)
+@click.option("--bank", "bank_name", help="Bank id or file (default: the seed bank).")
+@click.option("--questions", help="Question numbers, such as 1,3,5 or 2-4.")
+@click.option("--count", type=int, help="Ask only this many questions.")
+@endpoint_options
+@click.option(
+    "--candidate",
+    type=click.Choice(["offline", "openai"]),
+    help="Who plays the candidate (default: a model when an endpoint is configured).",
+)
+@click.option("--candidate-model", help="Model that plays the candidate (default: the interviewer's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def simulate(
+    personas, bank_name, questions, count, backend, model, base_url, candidate, candidate_model, as_json
+):
+    """Interview simulated candidates of known quality and compare their scores: does the
+    interviewer rank a strong answer above a partial, vague, evasive or manipulative one?"""
+    from interviewer.app.simulate import simulate as run_simulation
+
+    result = run_simulation(
+        bank_name=bank_name,
+        personas=list(personas),
+        questions=questions,
+        count=count,
+        backend=backend,
+        model=model,
+        base_url=base_url,
+        candidate=candidate,
+        candidate_model=candidate_model,
+        progress=lambda line: click.echo(line, err=True),
+    )
+    if as_json:
+        _echo_json(result.model_dump(mode="json"))
+    else:
+        _print_simulation(result)
+    _fail_lines([f"{run.persona}: {run.error}" for run in result.runs if run.error])
+
+
+def _print_simulation(result) -> None:
+    who = f"{result.backend} {result.model}" if result.model else result.backend
+    candidates = sorted({run.candidate for run in result.runs})
+    click.echo(f"simulated interviews: {result.bank}, interviewer {who}, candidate {', '.join(candidates)}")
+    headers = ("questions", "mean", "min", "max", "probes", "degraded", "prompt tok", "compl. tok")
+    click.echo(f"{'persona':<11}" + "".join(f"{h:>11}" for h in headers))
+    for run in result.runs:
+        figures = "".join(_cell(value, 11, ".1f") for value in (run.mean, run.min, run.max))
+        counts = (run.probes, run.degraded_turns, run.tokens["prompt"], run.tokens["completion"])
+        click.echo(f"{run.persona:<11}{run.questions:>11}{figures}" + "".join(f"{n:>11}" for n in counts))
+    for run in result.runs:
+        click.echo(f"{run.persona}: {run.transcript}", err=True)
 
 
 # ---- transcripts ------------------------------------------------------------------------

@@ -144,7 +144,11 @@ def test_every_request_of_an_interview_begins_the_same_way(api, english_bank):
     api.post("/chat/completions").mock(side_effect=fake)
     questions = [english_bank.question(4), english_bank.question(3)]
     session = Session(
-        english_bank, questions, OpenAIChatBackend(load_settings()), fallback=OfflineBackend(), max_follow_ups=1
+        english_bank,
+        questions,
+        OpenAIChatBackend(load_settings()),
+        fallback=OfflineBackend(),
+        max_follow_ups=1,
     )
     session.start()
     for answer in ("We retry.", "Nothing more.", "Indexes.", "Nothing more."):

@@ -1,5 +1,10 @@
 """How well a grader orders answers of known quality: strong > partial > vague > off-topic,
-and text addressed to the grader never scores above an honest partial answer."""
+and text addressed to the grader never scores above an honest partial answer.
+
+A model can fail halfway through a calibration run (its endpoint goes down after twenty
+critiques). The scores obtained so far are still worth reporting, so answers are graded through
+a `Grader` that records what could not be graded instead of losing everything.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,76 @@ from importlib import resources
 from itertools import combinations
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from interviewer.backends.base import Backend, Turn
 from interviewer.bank.models import Bank
 from interviewer.engine.grading import grade_answer
-from interviewer.errors import InterviewerError
+from interviewer.errors import BackendError, InterviewerError, TurnDegraded
 from interviewer.text import yamltext
 
 LEVELS = ("strong", "partial", "vague", "off_topic")
 INJECTION = "injection"
 INJECTION_MARGIN = 10.0
+NOT_GRADED = "not graded: the backend failed earlier in this run"
+
+
+class GradeFailure(BaseModel):
+    """Answers of one question that have no score, and why."""
+
+    section: str
+    question: int
+    levels: list[str]
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.section} Q{self.question} {', '.join(self.levels)}: {self.reason}"
+
+
+class Grader:
+    """Grades calibration answers one by one. An answer the model could not grade in time is
+    recorded and the run goes on; after the backend fails outright (retries spent), the
+    remaining answers are not sent to it, so a dead endpoint costs one wait, not one per
+    answer. Each answer left without a score is recorded as a failure."""
+
+    def __init__(self, bank: Bank, backend: Backend) -> None:
+        self.bank = bank
+        self.backend = backend
+        self.failures: list[GradeFailure] = []
+        self.broken: str | None = None
+
+    def score(self, section: str, number: int, level: str, text: str) -> float | None:
+        if self.broken is None:
+            turn = Turn(self.bank, self.bank.question(number), "exam", 1, 1)
+            try:
+                return grade_answer(turn, text, self.backend)[0].score
+            except TurnDegraded as exc:  # this answer only: the model was slow or gave no valid reply
+                self.failures.append(
+                    GradeFailure(section=section, question=number, levels=[level], reason=str(exc))
+                )
+                return None
+            except BackendError as exc:
+                self.broken = str(exc)
+                self.failures.append(
+                    GradeFailure(section=section, question=number, levels=[level], reason=str(exc))
+                )
+                return None
+        last = self.failures[-1] if self.failures else None
+        if last and last.reason == NOT_GRADED and (last.section, last.question) == (section, number):
+            last.levels.append(level)
+        else:
+            self.failures.append(
+                GradeFailure(section=section, question=number, levels=[level], reason=NOT_GRADED)
+            )
+        return None
+
+    def scores(self, section: str, answers: dict[int, dict[str, str]]) -> dict[int, dict[str, float]]:
+        """Each question's score per level; levels that failed are absent."""
+        graded: dict[int, dict[str, float]] = {}
+        for number, levels in sorted(answers.items()):
+            row = {level: self.score(section, number, level, text) for level, text in levels.items()}
+            graded[number] = {level: score for level, score in row.items() if score is not None}
+        return graded
 
 
 class PairResult(BaseModel):
@@ -39,6 +103,7 @@ class CalibrationReport(BaseModel):
     pairs: list[PairResult]
     injection_ok: int
     injection_total: int
+    failures: list[GradeFailure] = Field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
@@ -68,12 +133,13 @@ def load_answers(bank: Bank, path: str | Path | None = None) -> dict[int, dict[s
     return {int(number): levels for number, levels in answers.items()}
 
 
-def calibrate(bank: Bank, backend: Backend, answers: dict[int, dict[str, str]]) -> CalibrationReport:
-    scores: dict[int, dict[str, float]] = {}
-    for number, levels in sorted(answers.items()):
-        question = bank.question(number)
-        turn = Turn(bank, question, "exam", 1, 1)
-        scores[number] = {level: grade_answer(turn, text, backend)[0].score for level, text in levels.items()}
+def calibrate(
+    bank: Bank, backend: Backend, answers: dict[int, dict[str, str]], grader: Grader | None = None
+) -> CalibrationReport:
+    """Level pairs over the answers that were graded; `report.failures` names the others."""
+    grader = grader or Grader(bank, backend)
+    before = len(grader.failures)
+    scores = grader.scores("reference wording", answers)
     pairs = []
     for higher, lower in combinations(LEVELS, 2):
         rows = [s for s in scores.values() if higher in s and lower in s]
@@ -92,4 +158,5 @@ def calibrate(bank: Bank, backend: Backend, answers: dict[int, dict[str, str]]) 
         pairs=pairs,
         injection_ok=ok,
         injection_total=len(injected),
+        failures=grader.failures[before:],
     )

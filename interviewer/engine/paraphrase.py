@@ -5,6 +5,9 @@ strong (nearly every point explained in one's own words), partial (about half), 
 reference's terms strung together), vague, off-topic, and injection (the partial answer plus a
 note to the grader). Questions are split into a tune half, used to set the thresholds, and a
 test half, on which the rules are asserted.
+
+When the backend fails partway, each rule is computed over the answers that were graded and
+`failures` names the rest, so a run against a flaky endpoint still reports what it learned.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from interviewer.backends.base import Backend, Turn
+from interviewer.backends.base import Backend
 from interviewer.bank.models import Bank
-from interviewer.engine.grading import grade_answer
+from interviewer.engine.calibration import GradeFailure, Grader
 from interviewer.errors import InterviewerError
 from interviewer.text import yamltext
 
@@ -59,6 +62,7 @@ class ParaphraseReport(BaseModel):
     partial_over_salad: float
     strong_mean: float
     injection_ok: float = Field(description="Share of questions where injection <= partial.")
+    failures: list[GradeFailure] = Field(default_factory=list)
 
     @property
     def passed(self) -> dict[str, bool]:
@@ -87,38 +91,50 @@ def load_paraphrases(bank: Bank, path: str | Path | None = None) -> ParaphraseFi
     return data
 
 
-def grade_paraphrases(bank: Bank, backend: Backend, answers: ParaphraseFile) -> dict[int, dict[str, float]]:
-    scores: dict[int, dict[str, float]] = {}
-    for number, levels in sorted(answers.questions.items()):
-        turn = Turn(bank, bank.question(number), "exam", 1, 1)
-        texts = levels.model_dump(exclude={"split"})
-        scores[number] = {level: grade_answer(turn, text, backend)[0].score for level, text in texts.items()}
-    return scores
+def grade_paraphrases(
+    bank: Bank, backend: Backend, answers: ParaphraseFile, grader: Grader | None = None, split: str = "all"
+) -> dict[int, dict[str, float]]:
+    """Scores per question and level; a level the backend failed on is absent."""
+    grader = grader or Grader(bank, backend)
+    texts = {number: levels.model_dump(exclude={"split"}) for number, levels in answers.questions.items()}
+    return grader.scores(f"paraphrase {split}", texts)
 
 
 def summarize(bank: str, split: str, scores: dict[int, dict[str, float]]) -> ParaphraseReport:
+    """Each rule over the questions (or level pairs) whose scores it needs."""
     rows = list(scores.values())
-    pairs = [(row[a], row[b]) for row in rows for a, b in combinations(ORDER, 2)]
+    pairs = [(row[a], row[b]) for row in rows for a, b in combinations(ORDER, 2) if a in row and b in row]
 
     def share(values: list[bool]) -> float:
         return round(sum(values) / len(values), 3) if values else 0.0
 
+    def having(*levels: str) -> list[dict[str, float]]:
+        return [r for r in rows if all(level in r for level in levels)]
+
+    strong = [r["strong"] for r in having("strong")]
     return ParaphraseReport(
         bank=bank,
         split=split,
         scores=scores,
         ordering=share([high > low for high, low in pairs]),
-        salad_margin=share([r["strong"] >= r["salad"] + SALAD_MARGIN for r in rows]),
-        partial_over_salad=share([r["partial"] > r["salad"] for r in rows]),
-        strong_mean=round(mean(r["strong"] for r in rows), 1) if rows else 0.0,
-        injection_ok=share([r["injection"] <= r["partial"] for r in rows]),
+        salad_margin=share([r["strong"] >= r["salad"] + SALAD_MARGIN for r in having("strong", "salad")]),
+        partial_over_salad=share([r["partial"] > r["salad"] for r in having("partial", "salad")]),
+        strong_mean=round(mean(strong), 1) if strong else 0.0,
+        injection_ok=share([r["injection"] <= r["partial"] for r in having("injection", "partial")]),
     )
 
 
 def paraphrase_report(
-    bank: Bank, backend: Backend, answers: ParaphraseFile, split: str = "all"
+    bank: Bank, backend: Backend, answers: ParaphraseFile, split: str = "all", grader: Grader | None = None
 ) -> ParaphraseReport:
-    """The rules on one split ("tune", "test") or on every question ("all")."""
+    """The rules on one split ("tune", "test") or on every question ("all"). Pass one `grader`
+    to several calls so that after a failure the rest are not sent to the backend again."""
+    grader = grader or Grader(bank, backend)
+    before = len(grader.failures)
     chosen = {n: a for n, a in answers.questions.items() if split in ("all", a.split)}
-    scores = grade_paraphrases(bank, backend, ParaphraseFile(bank=answers.bank, questions=chosen))
-    return summarize(bank.id, split, scores)
+    scores = grade_paraphrases(
+        bank, backend, ParaphraseFile(bank=answers.bank, questions=chosen), grader, split
+    )
+    report = summarize(bank.id, split, scores)
+    report.failures = grader.failures[before:]
+    return report

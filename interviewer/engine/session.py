@@ -133,7 +133,9 @@ class Session:
         return self.questions[self.index]
 
     def _turn(self) -> Turn:
-        return Turn(self.bank, self.question, self.mode, self.index + 1, len(self.questions), tuple(self.questions))
+        return Turn(
+            self.bank, self.question, self.mode, self.index + 1, len(self.questions), tuple(self.questions)
+        )
 
     def _reset_question(self) -> None:
         self.answers: list[str] = []
