@@ -77,3 +77,21 @@ def test_a_plain_transition_is_kept(api, seed_bank):
     api.post("/chat/completions").mock(return_value=sse(f"好的，我们进入下一题。\n\n{question.text}"))
     text = OpenAIChatBackend(load_settings()).ask(Turn(seed_bank, question, "practice", 1, 1))
     assert text.startswith("好的，我们进入下一题。") and question.text in text
+
+
+def test_a_question_that_parrots_the_instruction_is_asked_plainly(api, seed_bank):
+    question = seed_bank.question(3)
+    parrot = "请先说一句简短的过渡语，然后原样给出 <question> 中的题目。"
+    api.post("/chat/completions").mock(return_value=sse(f"{parrot}\n\n{question.text}"))
+    text = OpenAIChatBackend(load_settings()).ask(Turn(seed_bank, question, "practice", 1, 1))
+    assert text == question.text
+
+
+def test_a_probe_that_is_not_a_question_is_replaced_by_the_offline_one(api, seed_bank):
+    question = seed_bank.question(3)
+    api.post("/chat/completions").mock(return_value=sse("流失召回"))
+    target = question.key_points[3]
+    probe = OpenAIChatBackend(load_settings()).probe(
+        Turn(seed_bank, question, "practice", 1, 1), target, "我会发券。"
+    )
+    assert probe != "流失召回" and ("？" in probe or "?" in probe)

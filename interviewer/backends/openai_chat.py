@@ -20,7 +20,14 @@ from interviewer.backends.base import Assessment, Stream, Turn
 from interviewer.backends.ladder import Ask, Climb, Ladder, StructuredOutputError, error_text
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.tokens import count_tokens, counting_method, truncate_to_tokens
-from interviewer.backends.verify import answers_itself, clean_feedback, leaks, verify_verdicts
+from interviewer.backends.verify import (
+    answers_itself,
+    clean_feedback,
+    echoes,
+    is_question,
+    leaks,
+    verify_verdicts,
+)
 from interviewer.bank.models import KeyPoint, Question
 from interviewer.config import Settings
 from interviewer.engine.critique import PointVerdict, Verdict
@@ -161,8 +168,8 @@ class OpenAIChatBackend:
     def ask(self, turn: Turn, stream: Stream | None = None) -> str:
         instruction = template("ask", turn.language).format(index=turn.index, total=turn.total)
         text = self._stream_text([*self._prefix(turn), {"role": "user", "content": instruction}], "ask")
-        if answers_itself(turn, text):
-            text = turn.question.text  # the model answered its own question: ask it plainly
+        if answers_itself(turn, text) or echoes(text, instruction):
+            text = turn.question.text  # the model answered its own question or parroted us: ask plainly
         elif turn.question.text[:20] not in text:  # the question itself must reach the candidate
             text += "\n\n" + turn.question.text
         if stream:
@@ -178,7 +185,13 @@ class OpenAIChatBackend:
         text = self._stream_text(
             [*self._prefix(turn), {"role": "user", "content": content}], "follow_up", MAX_PROBE_CHARS
         )
-        if len(text) > MAX_PROBE_CHARS or answers_itself(turn, text) or self._leaks(text, turn):
+        if (
+            len(text) > MAX_PROBE_CHARS
+            or not is_question(text)
+            or echoes(text, instruction)
+            or answers_itself(turn, text)
+            or self._leaks(text, turn)
+        ):
             text = self.offline.probe(turn, target, answer)
         if stream is not None:
             stream(("\n\n" if turn.mode == "practice" else "") + text)

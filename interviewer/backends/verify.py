@@ -11,6 +11,8 @@ or probe that states a key point answers itself and is replaced.
 
 from __future__ import annotations
 
+import re
+
 from interviewer.backends.base import Turn
 from interviewer.engine.critique import PointVerdict, Verdict
 from interviewer.engine.signals import AnswerSignals
@@ -20,6 +22,12 @@ from interviewer.text.words import Span, normalize, split_sentences
 
 LEAK_RUN = {"zh": 11, "en": 6}  # longest run shared with the reference that is not a leak: CJK chars, words
 QUESTION_END = ("?", "？")
+ECHO_RUN = {"zh": 7, "en": 5}  # longest run shared with the instruction that is not an echo
+QUESTION_WORD = re.compile(
+    r"^\s*(?:how|what|why|which|when|where|who|could|can|would|will|do|does|did|is|are|tell me)\b"
+    r"|怎么|如何|为什么|哪些|哪个|什么|多少|是否|能否|能不能|吗|呢",
+    re.IGNORECASE,
+)
 
 
 def _span_of(quote: str, answer: str) -> Span | None:
@@ -98,3 +106,13 @@ def answers_itself(turn: Turn, text: str) -> bool:
 
     probe = AnswerSignals(text=said, language=turn.language, sentences=sentences)
     return any(supported_spans(turn.question, probe).values())
+
+
+def echoes(text: str, instruction: str) -> bool:
+    """Whether a reply repeats the instruction it was given (small models do)."""
+    return bool(copied_runs(text, instruction, max_cjk=ECHO_RUN["zh"], max_words=ECHO_RUN["en"]))
+
+
+def is_question(text: str) -> bool:
+    """A probe asks something: it ends a sentence with a question mark or opens with a question word."""
+    return any(mark in text for mark in QUESTION_END) or bool(QUESTION_WORD.search(text))
