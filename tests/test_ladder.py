@@ -12,6 +12,7 @@ from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.session import Session
+from interviewer.errors import SettingsError
 
 CONTEXT_ERROR = {
     "error": {
@@ -160,3 +161,30 @@ def test_every_request_of_an_interview_begins_the_same_way(api, english_bank):
     block = prefixes[0][1]["content"]
     assert all(q.text in block and all(p.text in block for p in q.key_points) for q in questions)
     assert all(q.reference not in block for q in questions)  # references only in critiques, one at a time
+
+
+def test_slow_model_settings_come_from_flags_and_bad_ones_are_one_line(api, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from interviewer.cli import cli
+
+    for name in ("INTERVIEWER_OUTPUT_TOKENS", "INTERVIEWER_TIMEOUT", "INTERVIEWER_TURN_SECONDS"):
+        monkeypatch.delenv(name, raising=False)  # the flags below set them for this process
+    fake = FakeChat()
+    api.post("/chat/completions").mock(side_effect=fake)
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Keys are stored with the result.", encoding="utf-8")
+    args = ["grade", "--bank", "backend-engineering-en", "--question", "4", "--answer-file", str(answer)]
+    result = CliRunner().invoke(cli, [*args, "--backend", "openai", "--output-tokens", "400", "--json"])
+    assert result.exit_code == 0, result.output
+    [body] = fake.of_kind("critique")
+    schema = body["response_format"]["json_schema"]["schema"]
+    evidence = schema["$defs"]["PointJudgement"]["properties"]["evidence"]["maxLength"]
+    assert (
+        body["max_tokens"] == 400 and 5 * 2 * evidence + schema["properties"]["feedback"]["maxLength"] <= 400
+    )
+    monkeypatch.setenv("INTERVIEWER_TIMEOUT", "soon")
+    result = CliRunner().invoke(cli, [*args, "--backend", "openai"])
+    # `interviewer`'s main turns this into one line on stderr (exit 1), as every InterviewerError
+    assert isinstance(result.exception, SettingsError)
+    assert str(result.exception) == "INTERVIEWER_TIMEOUT='soon' is not a positive float; fix or unset it"

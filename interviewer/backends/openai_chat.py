@@ -69,7 +69,7 @@ def critique_reply(point_ids: tuple[str, ...], output_tokens: int) -> tuple[type
     per_point = (output_tokens - feedback_chars - JSON_OVERHEAD_TOKENS * len(point_ids)) // max(
         1, len(point_ids)
     )
-    text_chars = max(40, min(MAX_STRING_CHARS, per_point // 2))
+    text_chars = max(10, min(MAX_STRING_CHARS, per_point // 2))
     judgement = create_model(
         "PointJudgement",
         point_id=(Literal[point_ids] if point_ids else str, ...),  # type: ignore[valid-type]
