@@ -105,6 +105,7 @@ def critique_json(critique: Critique) -> dict:
         "specificity": critique.specificity,
         "points": [p.model_dump(mode="json") for p in critique.points],
         "notes": critique.notes,
+        "feedback": critique.feedback,
     }
 
 
