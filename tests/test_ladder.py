@@ -49,6 +49,7 @@ def test_context_errors_shrink_the_request_and_keep_the_rung(api, seed_bank):
         "json_schema"
     }  # never dropped for a 400 of size
     assert any("truncated for the model" in note for note in critique.notes)
+    assert "critique in 4 requests, the last as json_schema" in critique.notes
     assert critique.backend == "openai"
     grade_answer(turn, "给老客发券。", backend)  # the next turn asks the same way, whole
     assert bodies[-1]["response_format"]["type"] == "json_schema" and answer_of(bodies[-1]) == "给老客发券。"

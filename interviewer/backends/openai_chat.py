@@ -222,6 +222,8 @@ class OpenAIChatBackend:
             reply = self._climb(ask, climb)
         except StructuredOutputError as exc:
             raise TurnDegraded(f"the model gave no valid critique after {exc.attempts} attempts") from None
+        if climb.attempts > 1:
+            notes.append(f"critique in {climb.attempts} requests, the last as {climb.modes[-1]}")
         verdicts, checked = verify_verdicts(turn, signals, self._verdicts(turn, reply.points))
         feedback, dropped = clean_feedback(turn, signals, reply.feedback)
         return Assessment(verdicts=verdicts, feedback=feedback, notes=[*notes, *checked, *dropped])
