@@ -237,7 +237,7 @@ def endpoint_options(function):
                 type=click.IntRange(min=256),
                 expose_value=False,
                 callback=_as_setting("INTERVIEWER_OUTPUT_TOKENS"),
-                help="Output budget of a critique; the reply's schema shrinks to fit (INTERVIEWER_OUTPUT_TOKENS, default 1536).",
+                help="Output budget of a critique; the reply's schema shrinks to fit (INTERVIEWER_OUTPUT_TOKENS, default 1024).",
             ),
         ]
     ):

@@ -19,7 +19,7 @@ DEFAULT_CONTEXT_TOKENS = 8192
 # takes 15-120 s: a request may take two minutes, a turn degrades to offline after 90 s.
 DEFAULT_TIMEOUT_SECONDS = 120.0
 DEFAULT_TURN_SECONDS = 90.0
-DEFAULT_OUTPUT_TOKENS = 1536
+DEFAULT_OUTPUT_TOKENS = 1024
 
 
 class Settings(BaseModel):

@@ -56,20 +56,23 @@ class KeyPointsReply(BaseModel):
 
 
 @lru_cache(maxsize=256)
-def critique_reply(point_ids: tuple[str, ...], output_tokens: int) -> tuple[type[BaseModel], dict]:
+def critique_reply(
+    point_ids: tuple[str, ...], output_tokens: int, chinese: bool
+) -> tuple[type[BaseModel], dict]:
     """The reply's model and JSON schema for one question, shrunk to fit the output budget.
 
     One entry per key point, ids from the bank; in the schema every string is bounded so that
-    the longest valid reply fits in `output_tokens` (one token per character, the worst case:
-    Chinese), and a server that enforces the schema by grammar keeps even a small model inside
-    it. The model that reads the reply takes longer strings: a quote is judged by `verify`, not
-    thrown away with the whole reply for its length. Cached: built once per question.
+    the longest valid reply fits in `output_tokens` (about one token per Chinese character, one
+    per three characters of English), and a server that enforces the schema by grammar keeps
+    even a small model inside it. The model that reads the reply takes longer strings: a quote
+    is judged by `verify`, not thrown away with the whole reply for its length. Cached: built
+    once per question.
     """
-    feedback_chars = int(output_tokens * FEEDBACK_SHARE)
-    per_point = (output_tokens - feedback_chars - JSON_OVERHEAD_TOKENS * len(point_ids)) // max(
-        1, len(point_ids)
-    )
-    text_chars = max(10, min(MAX_STRING_CHARS, per_point // 2))
+    chars = 1 if chinese else 3
+    text_tokens = output_tokens - JSON_OVERHEAD_TOKENS * len(point_ids)
+    feedback_chars = int(text_tokens * FEEDBACK_SHARE) * chars
+    per_point = (text_tokens - feedback_chars // chars) // max(1, len(point_ids))
+    text_chars = max(10, min(MAX_STRING_CHARS, per_point // 2 * chars))
     judgement = create_model(
         "PointJudgement",
         point_id=(Literal[point_ids] if point_ids else str, ...),  # type: ignore[valid-type]
@@ -200,7 +203,7 @@ class OpenAIChatBackend:
     def critique(self, turn: Turn, answer: str, signals: AnswerSignals) -> Assessment:
         question = turn.question
         ids = tuple(p.id for p in question.key_points)
-        reply_model, schema = critique_reply(ids, self.settings.output_tokens)
+        reply_model, schema = critique_reply(ids, self.settings.output_tokens, turn.bank.is_chinese)
         block = template("critique", turn.language).format(schema=_shape(ids))
         prefix = self._prefix(turn)
         fixed = count_tokens(block) + sum(count_tokens(m["content"]) for m in prefix)
