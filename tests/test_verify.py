@@ -19,6 +19,8 @@ def claiming(claims: dict[int, str], feedback: str = "Solid answer.", verdict: s
 
     def reply(request):
         body = json.loads(request.content)
+        if body.get("stream"):  # asking a question
+            return sse("Next question.")
         points = [
             {"point_id": p, "verdict": verdict if i in claims else "missing", "evidence": claims.get(i, "")}
             for i, p in enumerate(point_ids(body))
@@ -95,3 +97,33 @@ def test_a_probe_that_is_not_a_question_is_replaced_by_the_offline_one(api, seed
         Turn(seed_bank, question, "practice", 1, 1), target, "我会发券。"
     )
     assert probe != "流失召回" and ("？" in probe or "?" in probe)
+
+
+def test_a_model_that_invents_its_quotes_hands_the_turn_to_the_offline_grader(api, seed_bank):
+    from interviewer.backends.offline.backend import OfflineBackend
+    from interviewer.engine.session import Session
+
+    question = seed_bank.question(3)
+    invented = {i: p.text for i, p in enumerate(question.key_points)}  # the key points quoted back
+    api.post("/chat/completions").mock(side_effect=claiming(invented, feedback="好。好。好。"))
+    events = []
+    session = Session(
+        seed_bank,
+        [question],
+        OpenAIChatBackend(load_settings()),
+        fallback=OfflineBackend(),
+        max_follow_ups=0,
+        sink=lambda kind, data: events.append((kind, data)),
+    )
+    session.start()
+    outputs = session.handle("我会按最近一次购买和消费金额给用户分档，高价值老客安排专属客服跟进。")
+    critique = next(o.critique for o in outputs if o.critique is not None)
+    [degraded] = [data for kind, data in events if kind == "degraded"]
+    assert degraded["scope"] == "turn" and "quotes are not in the answer" in degraded["reason"]
+    assert critique.backend == "offline" and critique.coverage > 0
+
+
+def test_feedback_stuck_in_a_loop_is_dropped(api, english_bank):
+    looping = "Keys are stored, keys are stored, keys are stored, keys are stored."
+    critique = grade(api, english_bank, 4, TIMEOUT, claiming({0: TIMEOUT}, feedback=looping))
+    assert critique.feedback == "" and "feedback dropped: it repeats itself" in critique.notes

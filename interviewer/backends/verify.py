@@ -12,16 +12,22 @@ or probe that states a key point answers itself and is replaced.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from interviewer.backends.base import Turn
 from interviewer.engine.critique import PointVerdict, Verdict
 from interviewer.engine.signals import AnswerSignals
+from interviewer.errors import TurnDegraded
 from interviewer.text.injection import grader_sentences
 from interviewer.text.overlap import copied_runs
 from interviewer.text.words import Span, normalize, split_sentences
 
+MIN_INVENTED = 2  # invented quotes, a majority of the claims, that make a critique not worth keeping
 LEAK_RUN = {"zh": 11, "en": 6}  # longest run shared with the reference that is not a leak: CJK chars, words
 QUESTION_END = ("?", "？")
+UNTRUSTED_TAG = re.compile(r"<untrusted>\n|\n</untrusted>")
+ESCAPED_TAG = re.compile(r"</ (candidate_answer|untrusted)>")  # how the request escapes them
+CLAUSE_BREAK = re.compile(r"[，。；！？,.;!?\n]+")
 ECHO_RUN = {"zh": 7, "en": 5}  # longest run shared with the instruction that is not an echo
 QUESTION_WORD = re.compile(
     r"^\s*(?:how|what|why|which|when|where|who|could|can|would|will|do|does|did|is|are|tell me)\b"
@@ -31,7 +37,9 @@ QUESTION_WORD = re.compile(
 
 
 def _span_of(quote: str, answer: str) -> Span | None:
-    quote = quote.strip().strip("\"'“”「」")
+    """Where the quote is in the answer, read without the fences the request put around text
+    addressed to the grader (a model may quote them too)."""
+    quote = ESCAPED_TAG.sub(r"</\1>", UNTRUSTED_TAG.sub("", quote)).strip().strip("\"'“”「」")
     start = answer.find(quote) if quote else -1
     return Span(start, start + len(quote), quote) if start >= 0 else None
 
@@ -43,7 +51,11 @@ def _overlaps(span: Span, others: list[Span]) -> bool:
 def verify_verdicts(
     turn: Turn, signals: AnswerSignals, verdicts: list[PointVerdict]
 ) -> tuple[list[PointVerdict], list[str]]:
-    """The verdicts that stand, and one note per verdict that did not."""
+    """The verdicts that stand, and one note per verdict that did not.
+
+    Raises `TurnDegraded` when most claims quote text that is not in the answer at all: such a
+    model is not reading the answer (a small one quotes the key points back), and the offline
+    grader is the better judge of this turn."""
     from interviewer.backends.offline.matching import supported_spans  # loads the sentence model
 
     claimed = [v for v in verdicts if v.verdict != Verdict.missing]
@@ -65,6 +77,9 @@ def verify_verdicts(
             continue
         notes.append(f"{verdict.point_id}: model said {verdict.verdict.value}, but {why}; counted as missing")
         verdict.verdict, verdict.evidence = Verdict.missing, ""
+    invented = sum("quote not found" in note for note in notes)
+    if invented >= MIN_INVENTED and invented * 2 > len(claimed):
+        raise TurnDegraded(f"{invented} of the model's {len(claimed)} quotes are not in the answer")
     return verdicts, notes
 
 
@@ -73,12 +88,20 @@ def leaks(text: str, reference: str, chinese: bool) -> bool:
     return bool(copied_runs(text, reference, max_cjk=LEAK_RUN["zh"], max_words=LEAK_RUN["en"]))
 
 
+def loops(text: str) -> bool:
+    """Whether a reply says one clause three times or more: a small model stuck in a loop."""
+    clauses = Counter(c.strip().lower() for c in CLAUSE_BREAK.split(text) if len(c.strip()) >= 6)
+    return any(count >= 3 for count in clauses.values())
+
+
 def clean_feedback(turn: Turn, signals: AnswerSignals, feedback: str) -> tuple[str, list[str]]:
     """The model's feedback without sentences that echo or obey the grader-directed text, or
     (in an exam) give the reference away."""
     injected = " ".join(s.text for s in signals.injected)
     sentences = split_sentences(feedback)
     obeying = grader_sentences([normalize(s.text, turn.language) for s in sentences])
+    if loops(feedback):
+        return "", ["feedback dropped: it repeats itself"]
     kept, notes = [], []
     for i, sentence in enumerate(sentences):
         if i in obeying or (injected and copied_runs(sentence.text, injected)):
