@@ -42,7 +42,8 @@ def obeying(note: str, quote: str):
         answer = answer_of(body)
         genuine = PARTIAL["en"] if PARTIAL["en"][:40] in answer else PARTIAL["zh"]
         first = genuine.split("。")[0] if "。" in genuine else genuine.split(". ")[0]
-        if re.sub(r"<[^>]+>", "", note)[:12] not in answer:  # no note: every point claimed for the genuine sentence
+        # no note: every point claimed for the genuine sentence
+        if re.sub(r"<[^>]+>", "", note)[:12] not in answer:
             points = [{"point_id": p, "verdict": "covered", "evidence": first} for p in point_ids(body)]
             return completion(json.dumps({"points": points, "feedback": "Good start."}, ensure_ascii=False))
         evidence = {"note": note, "whole": answer, "genuine": first}[quote]
