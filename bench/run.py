@@ -12,7 +12,6 @@ import json
 import os
 import platform
 import re
-import resource
 import socket
 import statistics
 import subprocess
@@ -318,8 +317,7 @@ def peak_memory() -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "answers.txt"
         path.write_text("\n---\n".join(a["strong"] for _, a in sorted(answers.items())), encoding="utf-8")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run(
+        process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -334,12 +332,13 @@ def peak_memory() -> dict:
                 "--transcript",
                 folder,
             ],
-            check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"peak_rss_mb": round(max(peak, before) / 1024, 1), "questions": len(answers)}
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the earlier ones'
+    if status != 0:
+        raise RuntimeError(f"the offline interview failed (wait status {status})")
+    return {"peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "questions": len(answers)}
 
 
 def machine() -> str:
