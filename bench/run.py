@@ -157,8 +157,10 @@ def engine_turn_cost(rounds: int = 3) -> dict:
     embedding inference. The API's own time is subtracted."""
     from openai.resources.chat.completions import Completions
 
+    from interviewer.backends.offline import matching
     from interviewer.backends.openai_chat import OpenAIChatBackend
     from interviewer.config import Settings
+    from interviewer.engine.signals import analyze
     from interviewer.text import embeddings
 
     bank, answers = prepared("backend-engineering-en")
@@ -166,6 +168,9 @@ def engine_turn_cost(rounds: int = 3) -> dict:
     with instant_api() as api:
         scripted(bank, answers, backend=backend)  # warm: model loaded, reference vectors cached
         api[0] = 0.0
+        for memo in (analyze, matching._findings):  # each timed answer is analysed afresh
+            memo.cache_clear()
+        embeddings.forget_answers()
         with timed(embeddings, "embed") as inference, timed(Completions, "create") as sdk:
             start = time.perf_counter()
             turns = sum(scripted(bank, answers, level=level, backend=backend)[1] for level in LEVELS[:rounds])
@@ -183,10 +188,12 @@ def grading(runs: int = 10) -> dict:
     """Offline grading latency by answer length, every sample paying for its own text, sentence
     vectors included (the reference's come from the disk cache, as after the first interview)."""
     from interviewer.backends.base import Turn
+    from interviewer.backends.offline import matching
     from interviewer.backends.offline.backend import OfflineBackend
     from interviewer.bank.loader import resolve_bank
     from interviewer.engine.calibration import load_answers
     from interviewer.engine.grading import grade_answer
+    from interviewer.engine.signals import analyze
     from interviewer.text import embeddings, substance, words
 
     bank = resolve_bank("ecommerce-marketing-zh")
@@ -194,7 +201,15 @@ def grading(runs: int = 10) -> dict:
     turn = Turn(bank, bank.question(3), "exam", 1, 1)
     backend = OfflineBackend()
     grade_answer(turn, pool[:200], backend)  # loads jieba and OpenCC once, as an interview does
-    caches = (words.normalize, words.tokens, words.buzzword_count, words._stems, substance.explains)
+    caches = (
+        words.normalize,
+        words.tokens,
+        words.buzzword_count,
+        words._stems,
+        substance.explains,
+        analyze,
+        matching._findings,
+    )
     results = {}
     for size in (200, 2_000, 20_000):
         answer = (pool * (size // len(pool) + 1))[:size]

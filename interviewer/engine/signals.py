@@ -84,6 +84,7 @@ def per_question(function: Callable[..., T]) -> Callable[..., T]:
             memo[key] = hit
         return hit[1]
 
+    wrapper.cache_clear = memo.clear  # type: ignore[attr-defined]  (as functools' caches have)
     return wrapper
 
 
@@ -109,7 +110,10 @@ def topic_vocabulary(question: Question, language: str) -> frozenset[str]:
     return frozenset(w for w in tokens(" ".join(parts), language) if w not in generic)
 
 
+@per_question
 def analyze(question: Question, answer: str, language: str) -> AnswerSignals:
+    """What code can tell about this answer; memoised, as the offline check, the model's
+    critique, its verification and the offline probe all read the same answer."""
     flags: list[str] = []
     text = answer
     if len(text) > MAX_GRADED_CHARS:

@@ -13,7 +13,7 @@ import numpy as np
 
 from interviewer.bank.models import Bank, Question
 from interviewer.engine.critique import PointVerdict, Verdict
-from interviewer.engine.signals import AnswerSignals, key_terms, per_question, topic_vocabulary
+from interviewer.engine.signals import AnswerSignals, analyze, key_terms, per_question, topic_vocabulary
 from interviewer.prompts import say
 from interviewer.text import embeddings
 from interviewer.text.clauses import split_clauses
@@ -86,11 +86,17 @@ def best_reference(question: Question, language: str) -> dict[str, str]:
 
 def findings(question: Question, signals: AnswerSignals) -> list[PointFinding]:
     """What the answer does with each key point: covered, partial, only named, or missing."""
-    language = signals.language
+    return _findings(question, signals.text, signals.language)
+
+
+@per_question
+def _findings(question: Question, text: str, language: str) -> list[PointFinding]:
+    """Memoised: the critique and the probe that follows it read the same answer."""
     vocabulary = topic_vocabulary(question, language)
     points = point_texts(question, language)
     context = reference_clauses(question)
-    return find_points(points, signals.text, signals.usable, vocabulary, language, context, question.text)
+    usable = analyze(question, text, language).usable
+    return find_points(points, text, usable, vocabulary, language, context, question.text)
 
 
 def supported_spans(question: Question, signals: AnswerSignals) -> dict[str, list[Span]]:
