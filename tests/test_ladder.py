@@ -98,6 +98,8 @@ def test_the_turn_budget_hands_a_slow_turn_to_the_offline_grader_and_keeps_the_m
     assert len(structured(fake.bodies)) < 6  # stopped by the clock, not by running out of rungs
     critique = next(o.critique for o in outputs if o.critique is not None)
     assert critique.backend == "offline"
+    kinds = [o.kind for o in outputs]
+    assert kinds.index("notice") < kinds.index("feedback")  # the notice about the grade comes first
     assert session.backend.name == "openai"
     usage = [data for kind, data in events if kind == "usage"]
     assert sum(u["prompt_tokens"] for u in usage) == USAGE["prompt_tokens"] * len(
@@ -191,3 +193,21 @@ def test_slow_model_settings_come_from_flags_and_bad_ones_are_one_line(api, tmp_
     # `interviewer`'s main turns this into one line on stderr (exit 1), as every InterviewerError
     assert isinstance(result.exception, SettingsError)
     assert str(result.exception) == "INTERVIEWER_TIMEOUT='soon' is not a positive float; fix or unset it"
+
+
+def test_the_notice_about_a_degraded_grade_comes_before_that_grade(api, seed_bank, monkeypatch):
+    monkeypatch.setenv("INTERVIEWER_TURN_SECONDS", "1")
+    fake = FakeChat(critique=lambda body: time.sleep(0.4) or "not json at all")
+    api.post("/chat/completions").mock(side_effect=fake)
+    session = Session(
+        seed_bank,
+        [seed_bank.question(3)],
+        OpenAIChatBackend(load_settings()),
+        fallback=OfflineBackend(),
+        max_follow_ups=1,
+    )
+    session.start()
+    first = session.handle("用RFM把用户分层，老客发无门槛券。")
+    assert [o.kind for o in first][-1] == "probe" and not structured(fake.bodies)  # decided offline
+    kinds = [o.kind for o in session.handle("每个月看复购率，再调预算。")]
+    assert kinds.index("notice") < kinds.index("feedback") < kinds.index("summary")

@@ -413,7 +413,10 @@ class Session:
         critique.hints = list(self.hints)
         self.sink("critique", critique.model_dump(mode="json"))
         self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
-        return [Output(kind="feedback", number=number, critique=critique)] if self.mode == "practice" else []
+        feedback = (
+            [Output(kind="feedback", number=number, critique=critique)] if self.mode == "practice" else []
+        )
+        return [*self._flush(), *feedback]  # a notice about this grade comes before it
 
     def _next(self) -> list[Output]:
         if self.index + 1 >= len(self.questions):
