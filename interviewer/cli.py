@@ -199,6 +199,28 @@ def bank_keypoints(
 # ---- interviews --------------------------------------------------------------------------
 
 
+SLOW_MODEL_FLAGS = (
+    (
+        "--timeout",
+        click.FloatRange(min=1),
+        "INTERVIEWER_TIMEOUT",
+        "Seconds one request may take, default 120",
+    ),
+    (
+        "--turn-seconds",
+        click.FloatRange(min=1),
+        "INTERVIEWER_TURN_SECONDS",
+        "Seconds a critique may take before that turn is graded offline, default 90",
+    ),
+    (
+        "--output-tokens",
+        click.IntRange(min=256),
+        "INTERVIEWER_OUTPUT_TOKENS",
+        "Output budget of a critique, default 1024; the reply's schema shrinks to fit",
+    ),
+)
+
+
 def _as_setting(name: str):
     """A flag that sets the same setting as its environment variable, for this run only."""
 
@@ -218,26 +240,15 @@ def endpoint_options(function):
             ),
             click.option("--model", help="Model name (INTERVIEWER_MODEL)."),
             click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL)."),
-            click.option(
-                "--timeout",
-                type=click.FloatRange(min=1),
-                expose_value=False,
-                callback=_as_setting("INTERVIEWER_TIMEOUT"),
-                help="Seconds one request may take (INTERVIEWER_TIMEOUT, default 120).",
-            ),
-            click.option(
-                "--turn-seconds",
-                type=click.FloatRange(min=1),
-                expose_value=False,
-                callback=_as_setting("INTERVIEWER_TURN_SECONDS"),
-                help="Seconds a critique may take before that turn is graded offline (INTERVIEWER_TURN_SECONDS, default 90).",
-            ),
-            click.option(
-                "--output-tokens",
-                type=click.IntRange(min=256),
-                expose_value=False,
-                callback=_as_setting("INTERVIEWER_OUTPUT_TOKENS"),
-                help="Output budget of a critique; the reply's schema shrinks to fit (INTERVIEWER_OUTPUT_TOKENS, default 1024).",
+            *(
+                click.option(
+                    flag,
+                    type=kind,
+                    expose_value=False,
+                    callback=_as_setting(variable),
+                    help=f"{text} ({variable}).",
+                )
+                for flag, kind, variable, text in SLOW_MODEL_FLAGS
             ),
         ]
     ):

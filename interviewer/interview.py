@@ -12,14 +12,14 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from interviewer import __version__
+from interviewer.app.events import session_start_event
 from interviewer.backends import make_backend
 from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings, load_settings
-from interviewer.engine.critique import RUBRIC_VERSION, Critique
+from interviewer.engine.critique import Critique
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Output, QuestionResult, Session
 from interviewer.errors import InterviewerError
@@ -28,11 +28,9 @@ from interviewer.render import render_output
 from interviewer.terminal import StreamPrinter, console_for, read_answers, run, typed_answers
 from interviewer.transcript.record import InterviewRecord, load_record
 from interviewer.transcript.writer import (
-    SCHEMA_VERSION,
     Scrubber,
     TranscriptWriter,
     new_session_id,
-    now_iso,
     transcript_path,
 )
 
@@ -49,37 +47,6 @@ def open_transcript(
     else:
         path = transcript_path(Path(target) if target else settings.transcripts_dir, bank_id, session_id)
     return TranscriptWriter(path, scrubber(settings))
-
-
-def session_start_event(
-    *,
-    session_id: str,
-    bank: Bank,
-    bank_ref: str,
-    mode: str,
-    backend: Backend,
-    settings: Settings,
-    extra: dict,
-) -> dict:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "session_id": session_id,
-        "started": now_iso(),
-        "interviewer_version": __version__,
-        "bank": {
-            "id": bank.id,
-            "ref": bank_ref,
-            "title": bank.title,
-            "hash": bank.content_hash,
-            "source": bank.source,
-        },
-        "language": bank.language,
-        "mode": mode,
-        **backend.describe(bank.language),
-        "base_url_host": settings.base_url_host if backend.name != "offline" else None,
-        "rubric_version": RUBRIC_VERSION,
-        "settings": {"context_tokens": settings.context_tokens, **extra},
-    }
 
 
 def spoken(speech: str | None, settings: Settings, audio_dir: str | None, vad: bool, silence: float) -> dict:

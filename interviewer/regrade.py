@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from interviewer.app.events import session_start_event
 from interviewer.backends import make_backend
 from interviewer.backends.base import Turn
 from interviewer.bank.keypoints import resolve_with_key_points
@@ -12,7 +13,7 @@ from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.session import QuestionResult, Summary, summarize
 from interviewer.errors import InterviewerError
-from interviewer.interview import open_transcript, session_start_event
+from interviewer.interview import open_transcript
 from interviewer.transcript.record import load_record
 from interviewer.transcript.writer import new_session_id
 

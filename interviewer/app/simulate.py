@@ -12,7 +12,7 @@ from statistics import mean
 
 from pydantic import BaseModel, Field
 
-from interviewer import __version__
+from interviewer.app.events import session_start_event
 from interviewer.app.personas import PERSONAS, Candidate, OfflineCandidate, Persona, calibration_answers
 from interviewer.backends import make_backend
 from interviewer.backends.base import Backend
@@ -20,16 +20,13 @@ from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.config import Settings, load_settings
-from interviewer.engine.critique import RUBRIC_VERSION
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Output, Session
 from interviewer.errors import InterviewerError
 from interviewer.transcript.writer import (
-    SCHEMA_VERSION,
     Scrubber,
     TranscriptWriter,
     new_session_id,
-    now_iso,
     transcript_path,
 )
 
@@ -85,29 +82,6 @@ class DegradedTurns:
                 self.count += 1
 
 
-def start_event(session_id: str, bank: Bank, backend: Backend, settings: Settings, extra: dict) -> dict:
-    """The same `session_start` as a typed interview, plus who the simulated candidate was."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "session_id": session_id,
-        "started": now_iso(),
-        "interviewer_version": __version__,
-        "bank": {
-            "id": bank.id,
-            "ref": bank.id,
-            "title": bank.title,
-            "hash": bank.content_hash,
-            "source": bank.source,
-        },
-        "language": bank.language,
-        "mode": "practice",
-        **backend.describe(bank.language),
-        "base_url_host": settings.base_url_host if backend.name != "offline" else None,
-        "rubric_version": RUBRIC_VERSION,
-        "settings": {"context_tokens": settings.context_tokens, **extra},
-    }
-
-
 def _prompt(outputs: list[Output]) -> Output | None:
     """The question or probe the candidate is now asked to answer, if any."""
     return next((o for o in reversed(outputs) if o.kind in ("question", "probe")), None)
@@ -143,7 +117,18 @@ def interview(
         persona=persona, candidate=candidate.name, transcript=str(writer.path), questions=len(questions)
     )
     try:
-        writer.write("session_start", start_event(session_id, bank, backend, settings, extra))
+        writer.write(
+            "session_start",
+            session_start_event(
+                session_id=session_id,
+                bank=bank,
+                bank_ref=bank.id,
+                mode="practice",
+                backend=backend,
+                settings=settings,
+                extra=extra,
+            ),
+        )
         session = Session(
             bank, questions, backend, max_follow_ups=MAX_FOLLOW_UPS, sink=sink, fallback=fallback
         )

@@ -8,12 +8,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from interviewer.app.events import session_start_event
 from interviewer.backends import make_backend
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.config import load_settings
 from interviewer.engine.session import Output, Session
-from interviewer.interview import restore_state, scrubber, session_start_event
+from interviewer.interview import restore_state, scrubber
 from interviewer.transcript.record import load_record
 from interviewer.transcript.writer import TranscriptWriter, new_session_id, transcript_path
 from interviewer.web.store import Invite, Screening
