@@ -71,13 +71,13 @@ def load_settings(
     key = pick(api_key, "OPENAI_API_KEY")
     context = pick(None, "INTERVIEWER_CONTEXT_TOKENS")
     numbers = {
-        field: _number(pick(flag, name), name, kind)
+        field: _number(value, name, kind)
         for field, flag, name, kind in (
             ("timeout_seconds", timeout, "INTERVIEWER_TIMEOUT", float),
             ("turn_seconds", turn_seconds, "INTERVIEWER_TURN_SECONDS", float),
             ("output_tokens", output_tokens, "INTERVIEWER_OUTPUT_TOKENS", int),
         )
-        if pick(flag, name) is not None
+        if (value := pick(flag, name)) is not None
     }
     return Settings(
         **numbers,

@@ -380,18 +380,25 @@ class OpenAIChatBackend:
             raise BackendError(f"{self.base_url or 'api.openai.com'} sent an empty reply")
         return text
 
+    def _refused_cache_prompt(self, exc: Exception) -> bool:
+        """Whether the server refused `cache_prompt` (it is then no longer sent)."""
+        if self._cache_prompt and "cache_prompt" in error_text(exc):
+            self._cache_prompt = False
+            return True
+        return False
+
     def _refused_option(self, exc: Exception) -> bool:
         """Some servers refuse `cache_prompt` or `stream_options`: drop the one the error names,
         else the next one still sent, and say whether asking again may help."""
-        if self._cache_prompt and "cache_prompt" in error_text(exc):
-            self._cache_prompt = False
-        elif self._stream_usage:
+        if self._refused_cache_prompt(exc):
+            return True
+        if self._stream_usage:
             self._stream_usage = False
-        elif self._cache_prompt:
+            return True
+        if self._cache_prompt:
             self._cache_prompt = False
-        else:
-            return False
-        return True
+            return True
+        return False
 
     def _climb(self, ask: Ask, climb: Climb) -> BaseModel:
         import openai
@@ -420,8 +427,7 @@ class OpenAIChatBackend:
                 extra_body=body or None,
             )
         except openai.BadRequestError as exc:
-            if self._cache_prompt and "cache_prompt" in error_text(exc):
-                self._cache_prompt = False
+            if self._refused_cache_prompt(exc):
                 return self._send(messages, response_format, max_tokens, timeout)
             raise
 
