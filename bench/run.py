@@ -187,7 +187,7 @@ def engine_turn_cost(rounds: int = 3) -> dict:
 def grading(runs: int = 10) -> dict:
     """Offline grading latency by answer length, every sample paying for its own text, sentence
     vectors included (the reference's come from the disk cache, as after the first interview)."""
-    from interviewer.backends.base import Turn
+    from interviewer.engine.ports import Turn
     from interviewer.backends.offline import matching
     from interviewer.backends.offline.backend import OfflineBackend
     from interviewer.bank.loader import resolve_bank

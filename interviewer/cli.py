@@ -313,11 +313,11 @@ def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> 
     """Grade answers to one question against its key points. When the model fails partway,
     the answers graded so far are printed and each one left ungraded is named (exit 1)."""
     from interviewer.backends import make_backend
-    from interviewer.backends.base import Turn
     from interviewer.bank.keypoints import resolve_with_key_points
     from interviewer.config import load_settings
     from interviewer.engine.calibration import NOT_GRADED
     from interviewer.engine.grading import grade_answer
+    from interviewer.engine.ports import Turn
     from interviewer.errors import BackendError, TurnDegraded
     from interviewer.prompts import say
     from interviewer.render import critique_json, render_critique

@@ -14,12 +14,12 @@ from rich.markup import escape
 
 from interviewer.app.events import session_start_event
 from interviewer.backends import make_backend
-from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, Question
 from interviewer.config import Settings, load_settings
 from interviewer.engine.critique import Critique
+from interviewer.engine.ports import Backend
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Output, QuestionResult, Session
 from interviewer.errors import InterviewerError
@@ -86,7 +86,9 @@ def _drive(
     console.print(f"[dim]{escape(banner)}[/dim]")
     if not scripted:
         console.print(f"[dim]{escape(say(bank.language, 'help'))}[/dim]")
-    printer = StreamPrinter(console, say(bank.language, "thinking")) if backend.streams else None
+    printer = (
+        StreamPrinter(console, say(bank.language, "thinking")) if backend.capabilities.streaming else None
+    )
     session = Session(
         bank,
         selected,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from interviewer.app.events import session_start_event
 from interviewer.backends import make_backend
-from interviewer.backends.base import Turn
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 from interviewer.engine.session import QuestionResult, Summary, summarize
 from interviewer.errors import InterviewerError
 from interviewer.interview import open_transcript

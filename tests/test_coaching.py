@@ -1,10 +1,10 @@
 """Coaching that reads like a coach: probes chosen by what the answer did, suggestions that are
 whole sentences, behavioural questions answered with one's own story, hints in the critique."""
 
-from interviewer.backends.base import Turn
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.engine.critique import Verdict
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 from interviewer.engine.session import Session
 from interviewer.text.coaching import is_behavioural, unsupported_claim
 from interviewer.text.suggest import clean_sentence, suggestion_from

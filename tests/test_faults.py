@@ -84,8 +84,8 @@ def test_html_error_pages_and_garbage(api, english_bank):
 
     route.mock(return_value=httpx.Response(200, text=page, headers={"content-type": "text/html"}))
     backend = OpenAIChatBackend(load_settings())
-    from interviewer.backends.base import Turn
     from interviewer.engine.grading import grade_answer
+    from interviewer.engine.ports import Turn
 
     with pytest.raises(TurnDegraded, match="no valid critique"):  # the session grades this turn offline
         grade_answer(

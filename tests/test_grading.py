@@ -6,12 +6,12 @@ import sys
 
 import pytest
 
-from interviewer.backends.base import Turn
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.loader import resolve_bank
 from interviewer.engine.calibration import LEVELS, calibrate, load_answers
 from interviewer.engine.critique import PointVerdict, Verdict, finalize
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 
 BANKS = ["ecommerce-marketing-zh", "backend-engineering-en"]
 

@@ -16,10 +16,10 @@ import pytest
 import yaml
 from fake_openai import answer_of, completion, point_ids
 
-from interviewer.backends.base import Turn
 from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 from interviewer.text.overlap import copied_runs
 
 VARIANTS = yaml.safe_load((Path(__file__).parent / "data" / "injections.yaml").read_text(encoding="utf-8"))[

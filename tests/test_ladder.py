@@ -6,11 +6,11 @@ import time
 import httpx
 from fake_openai import USAGE, FakeChat, answer_of, completion, honest_critique
 
-from interviewer.backends.base import Turn
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 from interviewer.engine.session import Session
 from interviewer.errors import SettingsError
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.backends.base import Turn
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.importer import import_document
 from interviewer.bank.keypoints import draft_key_points, with_key_points
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.paraphrase import TARGETS, load_paraphrases, paraphrase_dir, paraphrase_report
+from interviewer.engine.ports import Turn
 from interviewer.text.injection import grader_sentences
 from interviewer.text.overlap import copied_runs
 from interviewer.text.substance import explains, is_list

@@ -7,12 +7,12 @@ import pytest
 from click.testing import CliRunner
 from fake_openai import FAKE_KEY, FakeChat, answer_of, completion, honest_critique, point_ids, sse
 
-from interviewer.backends.base import Turn
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.cli import cli
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 from interviewer.engine.session import Session
 from interviewer.errors import TurnDegraded
 

@@ -4,10 +4,10 @@ import json
 
 from fake_openai import completion, point_ids, sse
 
-from interviewer.backends.base import Turn
 from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.config import load_settings
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Turn
 
 # English bank, question 4 (retrying a payment call): our own words for two of its points.
 TIMEOUT = "A timeout leaves us unsure whether the charge happened, so repeating the call must be harmless."

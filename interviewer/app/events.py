@@ -4,10 +4,10 @@ regrade and simulated interviews."""
 from __future__ import annotations
 
 from interviewer import __version__
-from interviewer.backends.base import Backend
 from interviewer.bank.models import Bank
 from interviewer.config import Settings
 from interviewer.engine.critique import RUBRIC_VERSION
+from interviewer.engine.ports import Backend
 from interviewer.transcript.writer import SCHEMA_VERSION, now_iso
 
 

@@ -15,11 +15,11 @@ from pydantic import BaseModel, Field
 from interviewer.app.events import session_start_event
 from interviewer.app.personas import PERSONAS, Candidate, OfflineCandidate, Persona, calibration_answers
 from interviewer.backends import make_backend
-from interviewer.backends.base import Backend
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.config import Settings, load_settings
+from interviewer.engine.ports import Backend
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Output, Session
 from interviewer.errors import InterviewerError

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.backends.base import Backend
 from interviewer.config import Settings
+from interviewer.engine.ports import Backend
 from interviewer.errors import InterviewerError
 
 BACKENDS = ("offline", "openai")

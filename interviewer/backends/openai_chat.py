@@ -16,8 +16,7 @@ from typing import Literal
 import httpx
 from pydantic import BaseModel, Field, create_model
 
-from interviewer.backends.base import Assessment, Stream, Turn
-from interviewer.backends.ladder import Ask, Climb, Ladder, StructuredOutputError, error_text
+from interviewer.backends.ladder import RUNGS, Ask, Climb, Ladder, StructuredOutputError, error_text
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.tokens import count_tokens, counting_method, truncate_to_tokens
 from interviewer.backends.verify import (
@@ -31,6 +30,7 @@ from interviewer.backends.verify import (
 from interviewer.bank.models import KeyPoint, Question
 from interviewer.config import Settings
 from interviewer.engine.critique import PointVerdict, Verdict
+from interviewer.engine.ports import Assessment, Capabilities, Stream, Turn
 from interviewer.engine.signals import AnswerSignals, reference_sentence
 from interviewer.errors import BackendError, TurnDegraded
 from interviewer.prompts import template, template_version
@@ -131,7 +131,9 @@ def fence_untrusted(signals: AnswerSignals, text: str) -> str:
 
 class OpenAIChatBackend:
     name = "openai"
-    streams = True
+    capabilities = Capabilities(
+        streaming=True, output_modes=tuple(rung.mode for rung in RUNGS), drafts_key_points=True
+    )
 
     def __init__(self, settings: Settings) -> None:
         from openai import OpenAI

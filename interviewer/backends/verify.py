@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from interviewer.backends.base import Turn
 from interviewer.engine.critique import PointVerdict, Verdict
+from interviewer.engine.ports import Turn
 from interviewer.engine.signals import AnswerSignals
 from interviewer.errors import TurnDegraded
 from interviewer.text.injection import grader_sentences

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from interviewer.backends.base import Backend, Turn
 from interviewer.bank.models import Bank
 from interviewer.engine.grading import grade_answer
+from interviewer.engine.ports import Backend, Turn
 from interviewer.errors import BackendError, InterviewerError, TurnDegraded
 from interviewer.text import yamltext
 

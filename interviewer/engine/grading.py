@@ -3,8 +3,8 @@ and `calibrate` all come through here."""
 
 from __future__ import annotations
 
-from interviewer.backends.base import Backend, Turn
 from interviewer.engine.critique import Critique, finalize
+from interviewer.engine.ports import Backend, Turn
 from interviewer.engine.signals import AnswerSignals, analyze
 
 

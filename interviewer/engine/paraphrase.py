@@ -21,9 +21,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from interviewer.backends.base import Backend
 from interviewer.bank.models import Bank
 from interviewer.engine.calibration import GradeFailure, Grader
+from interviewer.engine.ports import Backend
 from interviewer.errors import InterviewerError
 from interviewer.text import yamltext
 

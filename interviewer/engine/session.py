@@ -13,11 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.backends.base import Backend, Mode, Stream, Turn
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.engine.critique import Critique, Verdict
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.policy import decide
+from interviewer.engine.ports import Backend, Mode, Stream, Turn
 from interviewer.engine.signals import MAX_GRADED_CHARS, key_terms, reference_sentence
 from interviewer.errors import BackendError, TurnDegraded
 from interviewer.prompts import say

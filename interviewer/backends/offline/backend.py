@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 
-from interviewer.backends.base import Assessment, Stream, Turn
 from interviewer.bank.models import KeyPoint
 from interviewer.engine.critique import Verdict
+from interviewer.engine.ports import Assessment, Capabilities, Stream, Turn
 from interviewer.engine.signals import AnswerSignals, analyze
 from interviewer.prompts import say, template, template_version
 from interviewer.text.coaching import is_behavioural, unsupported_claim
@@ -38,7 +38,7 @@ def _named_terms(turn: Turn, point: KeyPoint, answer: str) -> list[str]:
 class OfflineBackend:
     name = "offline"
     model = None
-    streams = False
+    capabilities = Capabilities(drafts_key_points=True)  # drafted from the reference's sentences
 
     def ask(self, turn: Turn, stream: Stream | None = None) -> str:
         return turn.question.text

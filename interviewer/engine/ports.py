@@ -1,7 +1,9 @@
-"""The one interface every interviewer implements: word the question, word a probe, critique.
+"""The engine's ports: the one interface every interviewer implements (word the question,
+word a probe, critique) and what a backend declares it can do.
 
 The engine decides *what* happens (which question, whether to probe and about what, the
-score); a backend only supplies words and verdicts.
+score); a backend only supplies words and verdicts. The engine owns this interface and the
+backends implement it, so the engine never imports a backend.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ class Turn:
         return self.asked or (self.question,)
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, declared up front so a front end never has to find out by trying."""
+
+    streaming: bool = False  # words can be shown as they arrive
+    output_modes: tuple[str, ...] = ()  # structured-output modes it tries, best first
+    drafts_key_points: bool = False  # can propose key points for a bank that has none
+
+
 @dataclass
 class Assessment:
     """A backend's verdicts before the engine checks the quotes and computes the score."""
@@ -50,7 +61,7 @@ class Assessment:
 class Backend(Protocol):
     name: str
     model: str | None
-    streams: bool
+    capabilities: Capabilities
 
     def ask(self, turn: Turn, stream: Stream | None = None) -> str: ...
 
