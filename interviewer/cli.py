@@ -291,11 +291,22 @@ def endpoint_options(function):
     show_default=True,
     help="Seconds of silence that end an answer (--vad).",
 )
-def practice(**options) -> None:
-    """A mock interview: questions, follow-ups, feedback, saved as a transcript."""
-    from interviewer.interview import start_interview
+def practice(**flags) -> None:
+    """A mock interview: questions, follow-ups, feedback, saved as a transcript.
 
-    start_interview(**options)
+    In an --answers file, a block after a line `--- follow-up` answers the follow-up just asked;
+    any other block answers the next question."""
+    from interviewer import terminal
+    from interviewer.app.interviews import InterviewOptions
+
+    answers, as_json = flags.pop("answers"), flags.pop("as_json")
+    voice = None
+    if flags.pop("voice") or flags["audio_dir"]:
+        voice = terminal.Voice(flags["speech"], flags["audio_dir"], flags["vad"], flags["silence_timeout"])
+    for name in ("audio_dir", "speech", "vad", "silence_timeout"):
+        flags.pop(name)
+    flags["bank"] = flags.pop("bank_name")
+    terminal.practice(InterviewOptions(**flags), answers=answers, as_json=as_json, voice=voice)
 
 
 @cli.command()
@@ -328,7 +339,7 @@ def grade(bank_name, number, answer_file, backend, model, base_url, as_json) -> 
     if drafted:
         click.echo(say(loaded.language, "drafted_key_points", count=drafted), err=True)
     question = loaded.question(number)
-    answers = read_answers(answer_file) or [""]
+    answers = [reply.text for reply in read_answers(answer_file)] or [""]
     chosen = make_backend(backend or "offline", settings)
     critiques, failed, broken = [], [], False
     for position, answer in enumerate(answers, start=1):
@@ -538,7 +549,7 @@ def _print_simulation(result) -> None:
 def resume(path, answers, audio_dir, force, model, base_url, as_json) -> None:
     """Continue an unfinished interview from its last answered question, with the same settings
     (a spoken interview goes on spoken)."""
-    from interviewer.interview import resume_interview
+    from interviewer.terminal import resume as resume_interview
 
     resume_interview(
         path=path,
@@ -670,7 +681,7 @@ def history(bank_name, folder, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the new summary as JSON.")
 def regrade(path, backend, model, base_url, output, force, as_json) -> None:
     """Grade a transcript's answers again (another backend, model or rubric) into a new transcript."""
-    from interviewer.regrade import regrade as run_regrade
+    from interviewer.app.regrade import regrade as run_regrade
 
     new_path, summary = run_regrade(
         path, backend=backend, model=model, base_url=base_url, output=output, force=force

@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from interviewer.engine.critique import Critique, Verdict
-from interviewer.engine.session import Output, Summary
+from interviewer.engine.results import Summary
+from interviewer.engine.session import Output
 from interviewer.prompts import say
 from interviewer.speech.delivery import describe as describe_delivery
 from interviewer.transcript.record import InterviewRecord
@@ -143,10 +144,10 @@ def render_replay(console: Console, record: InterviewRecord, pause: Callable[[],
     """A past interview turn by turn, the critique right after the answers it judged."""
     language = record.language
     start = record.start
-    console.print(f"[bold]{escape(start.get('bank', {}).get('title', ''))}[/bold]")
+    console.print(f"[bold]{escape(start.bank.title)}[/bold]")
     console.print(
-        f"[dim]{escape(str(start.get('started', '')))} · {escape(str(start.get('mode')))} · "
-        f"{escape(str(start.get('backend')))} {escape(str(start.get('model') or ''))}[/dim]"
+        f"[dim]{escape(start.started)} · {escape(start.mode)} · "
+        f"{escape(start.backend)} {escape(start.model or '')}[/dim]"
     )
     for index, question in enumerate(record.questions, start=1):
         for turn in question.turns:
@@ -155,7 +156,7 @@ def render_replay(console: Console, record: InterviewRecord, pause: Callable[[],
                     language,
                     "question_header",
                     index=index,
-                    total=len(start.get("settings", {}).get("questions", [])),
+                    total=len(start.settings.questions),
                 )
                 console.print(_prompt_panel(turn.text, title))
             elif turn.kind == "follow_up":
@@ -168,10 +169,10 @@ def render_replay(console: Console, record: InterviewRecord, pause: Callable[[],
         if question.skipped and not question.critique:
             console.print(f"[dim]{escape(say(language, 'skipped'))}[/dim]")
         if question.critique:
-            render_critique(console, Critique.model_validate(question.critique), language)
+            render_critique(console, question.critique, language)
         if pause:
             pause()
     if record.end:
-        render_summary(console, Summary.model_validate(record.end), language)
+        render_summary(console, record.end, language)
     else:
         console.print(f"[yellow]{escape(say(language, 'unfinished'))}[/yellow]")

@@ -80,7 +80,7 @@ def test_hints_used_show_in_the_critique(seed_bank):
         [seed_bank.question(3)],
         OfflineBackend(),
         max_follow_ups=0,
-        sink=lambda k, d: events.append((k, d)),
+        sink=lambda event: events.append((event.type, event.model_dump(by_alias=True))),
     )
     session.start()
     session.handle("/hint")

@@ -1,6 +1,7 @@
 """Faults, each with a clear outcome: a one- or two-line message, the transcript intact, and
 `resume` able to go on where it applies."""
 
+import io
 import json
 import os
 import subprocess
@@ -10,15 +11,18 @@ import httpx
 import pytest
 from click.testing import CliRunner
 from fake_openai import FakeChat
+from rich.console import Console
 
+from interviewer.app import interviews
+from interviewer.app.interviews import InterviewOptions
 from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.backends.openai_chat import OpenAIChatBackend
 from interviewer.cli import cli
 from interviewer.config import load_settings
 from interviewer.engine.session import Session
 from interviewer.errors import TurnDegraded
-from interviewer.terminal import run
-from interviewer.transcript.writer import TranscriptWriter
+from interviewer.terminal import TypedAnswers, run
+from interviewer.transcript.record import load_record
 
 
 class BrokenStream(httpx.SyncByteStream):
@@ -122,54 +126,59 @@ def test_a_100000_character_answer_is_kept_whole(api, tmp_path):
     assert sent < 20_000
 
 
-def test_ctrl_c_during_a_streamed_reply_saves_and_resume_goes_on(api, tmp_path, seed_bank):
+def test_ctrl_c_during_a_streamed_reply_cancels_that_reply_not_the_interview(api, tmp_path, seed_bank):
     api.post("/chat/completions").mock(side_effect=FakeChat(question_text="下一题。"))
     path = tmp_path / "t" / "interview.jsonl"
-    settings = load_settings()
-    from interviewer.interview import session_start_event
-
-    writer = TranscriptWriter(path)
-    backend = OpenAIChatBackend(settings)
-    writer.write(
-        "session_start",
-        session_start_event(
-            session_id="s1",
-            bank=seed_bank,
-            bank_ref=seed_bank.id,
-            mode="practice",
-            backend=backend,
-            settings=settings,
-            extra={"questions": [3, 4], "max_follow_ups": 1, "shuffle": False, "seed": None},
-        ),
-    )
+    options = InterviewOptions(backend="openai", questions="3,4", max_follow_ups=1, transcript=str(path))
 
     def stream(chunk):
-        if "Could" in chunk:  # the candidate presses Ctrl-C while the probe is shown
+        if "Could" in chunk:  # the candidate presses Ctrl-C while the model's probe arrives
             raise KeyboardInterrupt
 
-    session = Session(
-        seed_bank,
-        [seed_bank.question(3), seed_bank.question(4)],
-        backend,
-        max_follow_ups=1,
-        sink=writer.write,
-        stream=stream,
-    )
-    with pytest.raises(KeyboardInterrupt):
-        run(session, iter(["给老客发优惠券。"]), lambda output: None)
-    writer.close()
+    shown = []
+    interview = interviews.start(options, stream=stream)
+    with interview:
+        run(interview, iter(["给老客发优惠券。", "先算LTV和CAC。"]), shown.append)
     events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert [e["text"] for e in events if e["type"] == "answer"] == ["给老客发优惠券。"]
+    [cancelled] = [e for e in events if e["type"] == "degraded"]
+    assert cancelled["scope"] == "turn" and "Ctrl-C" in cancelled["reason"] and cancelled["number"] == 3
+    probe = next(e for e in events if e["type"] == "follow_up")
+    assert "Could" not in probe["text"]  # the offline interviewer asked it instead
+    assert [e["text"] for e in events if e["type"] == "answer"] == ["给老客发优惠券。", "先算LTV和CAC。"]
+    assert any(o.kind == "notice" and "Ctrl-C" in o.text for o in shown)
     assert events[-1]["type"] == "session_end" and events[-1]["finished"] is False
 
     more = tmp_path / "more.txt"
-    more.write_text("先算LTV和CAC。\n---\n用OneID打通会员数据。\n---\n积分在各渠道通用。\n", encoding="utf-8")
+    more.write_text("用OneID打通会员数据。\n--- follow-up\n积分在各渠道通用。\n", encoding="utf-8")
     result = CliRunner().invoke(
         cli, ["resume", str(path), "--answers", str(more), "--json"], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout[result.stdout.index("{") :])
     assert summary["finished"] is True and [r["number"] for r in summary["results"]] == [3, 4]
+
+
+def test_ctrl_c_at_the_answer_prompt_keeps_the_typed_text_as_a_draft(tmp_path, monkeypatch):
+    path = tmp_path / "interview.jsonl"
+    typed = iter(["我会先做用户分层，", "再给高价值老客"])
+
+    def keyboard(prompt=""):
+        line = next(typed, None)
+        if line is None:
+            raise KeyboardInterrupt
+        return line
+
+    monkeypatch.setattr("builtins.input", keyboard)
+    interview = interviews.start(InterviewOptions(questions="3", transcript=str(path)))
+    answers = TypedAnswers(Console(file=io.StringIO()), "zh-CN")
+    with interview, pytest.raises(KeyboardInterrupt):
+        run(interview, iter(answers), lambda output: None, pending=lambda: "\n".join(answers.pending))
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    [draft] = [e for e in events if e["type"] == "draft"]
+    assert draft["text"] == "我会先做用户分层，\n再给高价值老客" and draft["number"] == 3
+    assert not [e for e in events if e["type"] == "answer"]  # a draft is kept, never graded
+    assert events[-1]["type"] == "session_end" and events[-1]["finished"] is False
+    assert load_record(path).questions[0].drafts == [draft["text"]]
 
 
 def test_two_interviews_into_one_folder_at_once(tmp_path):

@@ -89,7 +89,7 @@ def test_the_turn_budget_hands_a_slow_turn_to_the_offline_grader_and_keeps_the_m
         OpenAIChatBackend(load_settings()),
         fallback=OfflineBackend(),
         max_follow_ups=0,
-        sink=lambda kind, data: events.append((kind, data)),
+        sink=lambda event: events.append((event.type, event.model_dump(by_alias=True))),
     )
     session.start()
     outputs = session.handle("用RFM把用户分层，老客发无门槛券。")

@@ -18,9 +18,9 @@ from interviewer.errors import TurnDegraded
 
 ANSWERS_EN = (
     "A timeout leaves us unsure whether the charge happened, so repeating the call must be harmless. "
-    "We retry with backoff.\n---\nWe also store the key.\n---\n"
+    "We retry with backoff.\n--- follow-up\nWe also store the key.\n---\n"
     "With an index the database jumps straight to the matching rows instead of reading the whole table."
-    "\n---\nNothing more.\n"
+    "\n--- follow-up\nNothing more.\n"
 )
 
 
@@ -100,7 +100,7 @@ def test_chinese_bank_with_the_model(api, tmp_path, seed_bank):
     api.post("/chat/completions").mock(side_effect=fake)
     result = run_practice(
         tmp_path,
-        "我会先算LTV和CAC的比值。然后做用户分层。\n---\n不知道。\n",
+        "我会先算LTV和CAC的比值。然后做用户分层。\n--- follow-up\n不知道。\n",
         "--questions",
         "3",
         "--max-follow-ups",
@@ -138,7 +138,7 @@ def test_500_three_times_then_the_interview_degrades_to_offline(api, seed_bank):
         backend(),
         fallback=OfflineBackend(),
         max_follow_ups=0,
-        sink=lambda kind, data: events.append((kind, data)),
+        sink=lambda event: events.append((event.type, event.model_dump(by_alias=True))),
     )
     outputs = session.start()
     assert route.call_count == 3  # the first try and the SDK's two retries
@@ -161,7 +161,7 @@ def test_invalid_json_is_re_asked_once_per_rung_then_this_turn_only_is_graded_of
         backend(),
         fallback=OfflineBackend(),
         max_follow_ups=0,
-        sink=lambda kind, data: events.append((kind, data)),
+        sink=lambda event: events.append((event.type, event.model_dump(by_alias=True))),
     )
     session.start()
     outputs = session.handle("用RFM把用户分层，老客发无门槛券。")

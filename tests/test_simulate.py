@@ -75,11 +75,11 @@ def test_offline_personas_rank_and_leave_transcripts(bank_id, tmp_path):
         assert path.parent == tmp_path / "transcripts"
         record = load_record(path)
         assert not record.transcript.problems and record.finished
-        assert record.start["settings"]["simulated"] == {"persona": name, "candidate": "offline"}
+        assert record.start.settings.model_dump()["simulated"] == {"persona": name, "candidate": "offline"}
         assert [q.number for q in record.questions] == [1, 2, 3]
         assert all(q.closed and q.critique for q in record.questions)
         assert sum(q.follow_ups for q in record.questions) == run["probes"]
-        assert {q.number: q.critique["score"] for q in record.questions} == {
+        assert {q.number: q.critique.score for q in record.questions} == {
             int(n): s for n, s in run["scores"].items()
         }
         first = record.questions[0].answers[0].text
@@ -223,7 +223,7 @@ def test_a_failing_model_interviewer_degrades_and_is_counted(api):
     assert result.exit_code == 0, result.output
     [run] = json.loads(result.stdout)["runs"]
     record = load_record(run["transcript"])
-    assert len(record.degraded) == 1 and "HTTP 500" in record.degraded[0]["reason"]
+    assert len(record.degraded) == 1 and "HTTP 500" in record.degraded[0].reason
     # the question, and every probe and the critique after it, were the offline interviewer's
     assert run["degraded_turns"] == 1 + run["probes"] + 1
     assert run["finished"] and run["mean"] > 0

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from interviewer.cli import cli
+from interviewer.engine.events import SCHEMA_VERSION, Answer, BankRef, Degraded, Resume, SessionStart
 from interviewer.errors import TranscriptError
 from interviewer.transcript.reader import read_transcript
 from interviewer.transcript.writer import Scrubber, TranscriptWriter
@@ -38,37 +39,37 @@ def events(path):
 def test_events_round_trip_with_sequence_and_time(tmp_path):
     path = tmp_path / "x.jsonl"
     with TranscriptWriter(path) as writer:
-        writer.write("session_start", {"schema_version": 1, "bank": {"id": "b"}})
-        writer.write("answer", {"number": 1, "text": "中文回答\n第二行"})
+        writer.write(SessionStart(session_id="s", bank=BankRef(id="b")))
+        writer.write(Answer(number=1, text="中文回答\n第二行"))
     transcript = read_transcript(path)
-    assert [(e["type"], e["seq"]) for e in transcript.events] == [("session_start", 1), ("answer", 2)]
-    assert transcript.events[1]["text"] == "中文回答\n第二行" and transcript.events[1]["ts"]
+    assert [(e.type, e.seq) for e in transcript.events] == [("session_start", 1), ("answer", 2)]
+    assert transcript.events[1].text == "中文回答\n第二行" and transcript.events[1].ts
     assert transcript.problems == []
+    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    assert list(first)[:3] == ["type", "seq", "ts"] and first["schema_version"] == SCHEMA_VERSION
 
 
 def test_torn_last_line_is_reported_and_skipped_and_appending_goes_on(tmp_path):
     path = tmp_path / "x.jsonl"
     with TranscriptWriter(path) as writer:
-        writer.write("session_start", {"schema_version": 1})
-        writer.write("answer", {"number": 1, "text": "kept"})
+        writer.write(SessionStart(session_id="s", bank=BankRef(id="b")))
+        writer.write(Answer(number=1, text="kept"))
     with path.open("ab") as handle:
         handle.write(b'{"type":"answer","seq":3,"text":"half')
     transcript = read_transcript(path)
-    assert [e["type"] for e in transcript.events] == ["session_start", "answer"]
+    assert [e.type for e in transcript.events] == ["session_start", "answer"]
     assert transcript.problems == [
         f"{path}:3: torn last line (the interview was interrupted while writing it); skipped"
     ]
     with TranscriptWriter(path, seq=2) as writer:
-        writer.write("resume", {})
-    assert [e["type"] for e in read_transcript(path).events] == ["session_start", "answer", "resume"]
+        writer.write(Resume())
+    assert [e.type for e in read_transcript(path).events] == ["session_start", "answer", "resume"]
 
 
 def test_secrets_are_scrubbed_from_events(tmp_path):
     path = tmp_path / "x.jsonl"
     with TranscriptWriter(path, Scrubber(["my-local-secret-value"])) as writer:
-        writer.write(
-            "degraded", {"reason": "failed with my-local-secret-value and Bearer sk-abcdefghijklmnop1234"}
-        )
+        writer.write(Degraded(reason="failed with my-local-secret-value and Bearer sk-abcdefghijklmnop1234"))
     text = path.read_text()
     assert "my-local-secret-value" not in text and "sk-abcdefghijklmnop1234" not in text
     assert text.count("[redacted]") == 2
@@ -91,7 +92,7 @@ def test_unwritable_folder_is_reported_before_the_first_question(tmp_path):
 def test_scripted_interview_transcript_has_every_event(tmp_path, seed_bank):
     result, path = practice(
         tmp_path,
-        "给老客发优惠券。\n---\n先算LTV和CAC。\n---\n/skip\n",
+        "给老客发优惠券。\n--- follow-up\n先算LTV和CAC。\n---\n/skip\n",
         "--questions",
         "3,4",
         "--max-follow-ups",
@@ -100,7 +101,7 @@ def test_scripted_interview_transcript_has_every_event(tmp_path, seed_bank):
     assert result.exit_code == 0, result.output
     log = events(path)
     start = log[0]
-    assert start["type"] == "session_start" and start["schema_version"] == 1
+    assert start["type"] == "session_start" and start["schema_version"] == SCHEMA_VERSION
     assert start["bank"] == {
         "id": "ecommerce-marketing-zh",
         "ref": "ecommerce-marketing-zh",
@@ -196,7 +197,7 @@ def test_resume_refuses_a_changed_bank_unless_forced(tmp_path, english_bank):
         cwd=tmp_path,
     )
     assert refused.returncode == 1
-    assert "changed since this interview began" in refused.stderr and "--force" in refused.stderr
+    assert "changed since" in refused.stderr and "--force" in refused.stderr
     more = tmp_path / "more.txt"
     more.write_text("An index avoids a full table scan.\n", encoding="utf-8")
     forced = invoke("resume", path, "--answers", more, "--force", "--json")
@@ -206,7 +207,7 @@ def test_resume_refuses_a_changed_bank_unless_forced(tmp_path, english_bank):
 def test_replay_and_reports_show_the_interview(tmp_path):
     _, path = practice(
         tmp_path,
-        "我会给老客发优惠券，比如生日礼。\n---\n先算LTV和CAC的比值。\n",
+        "我会给老客发优惠券，比如生日礼。\n--- follow-up\n先算LTV和CAC的比值。\n",
         "--questions",
         "3",
         "--max-follow-ups",

@@ -113,7 +113,7 @@ def test_a_model_that_invents_its_quotes_hands_the_turn_to_the_offline_grader(ap
         OpenAIChatBackend(load_settings()),
         fallback=OfflineBackend(),
         max_follow_ups=0,
-        sink=lambda kind, data: events.append((kind, data)),
+        sink=lambda event: events.append((event.type, event.model_dump(by_alias=True))),
     )
     session.start()
     outputs = session.handle("我会按最近一次购买和消费金额给用户分档，高价值老客安排专属客服跟进。")

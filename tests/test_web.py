@@ -202,9 +202,10 @@ def test_behaviour_flags_compare_and_rate_limits(site):
 
 
 def test_time_limit_is_shown_and_late_answers_are_flagged(site, tmp_path):
+    from interviewer.engine.events import Answer, BankRef, QuestionAsked, SessionStart, StartSettings
     from interviewer.transcript.record import load_record
     from interviewer.transcript.writer import TranscriptWriter
-    from interviewer.web.app import behaviour_flags
+    from interviewer.web.results import behaviour_flags
 
     client, _ = site
     csrf = logged_in(client)
@@ -214,10 +215,12 @@ def test_time_limit_is_shown_and_late_answers_are_flagged(site, tmp_path):
 
     path = tmp_path / "late.jsonl"
     with TranscriptWriter(path) as writer:
-        writer.write("session_start", {"schema_version": 1, "settings": {"questions": [3]}})
-        writer.write("question", {"number": 3, "text": "Q"})
-        writer.write("answer", {"number": 3, "text": "slow", "seconds": 130.0})
-        writer.write("answer", {"number": 3, "text": "quick", "seconds": 30.0})
+        writer.write(
+            SessionStart(session_id="s", bank=BankRef(id="b"), settings=StartSettings(questions=[3]))
+        )
+        writer.write(QuestionAsked(number=3, text="Q"))
+        writer.write(Answer(number=3, text="slow", seconds=130.0))
+        writer.write(Answer(number=3, text="quick", seconds=30.0))
     assert behaviour_flags(load_record(path), 120) == ["over_time×1"]
     assert behaviour_flags(load_record(path), None) == []
 

@@ -12,23 +12,17 @@ from statistics import mean
 
 from pydantic import BaseModel, Field
 
-from interviewer.app.events import session_start_event
+from interviewer.app.interviews import InterviewOptions, open_interview
 from interviewer.app.personas import PERSONAS, Candidate, OfflineCandidate, Persona, calibration_answers
 from interviewer.backends import make_backend
-from interviewer.backends.offline.backend import OfflineBackend
 from interviewer.bank.keypoints import resolve_with_key_points
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.config import Settings, load_settings
+from interviewer.engine.events import CritiqueMade, Degraded, Event, FollowUp, QuestionAsked
 from interviewer.engine.ports import Backend
 from interviewer.engine.selection import select_questions
 from interviewer.engine.session import Output, Session
 from interviewer.errors import InterviewerError
-from interviewer.transcript.writer import (
-    Scrubber,
-    TranscriptWriter,
-    new_session_id,
-    transcript_path,
-)
 
 MAX_FOLLOW_UPS = 2
 
@@ -70,12 +64,12 @@ class DegradedTurns:
         self.for_good = False
         self.pending = False  # the next turn event is the one the `degraded` event stands for
 
-    def __call__(self, kind: str, data: dict) -> None:
-        if kind == "degraded":
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Degraded):
             self.count += 1
             self.pending = True
-            self.for_good = self.for_good or data.get("scope", "interview") == "interview"
-        elif kind in ("question", "follow_up", "critique"):
+            self.for_good = self.for_good or event.scope == "interview"
+        elif isinstance(event, QuestionAsked | FollowUp | CritiqueMade):
             if self.pending:
                 self.pending = False
             elif self.for_good:
@@ -96,46 +90,25 @@ def interview(
     settings: Settings,
 ) -> PersonaRun:
     """One interview of `candidate` by `backend`, to its end, saved as a transcript."""
-    session_id = new_session_id()
-    secret = [settings.api_key.get_secret_value()] if settings.api_key else []
-    writer = TranscriptWriter(
-        transcript_path(settings.transcripts_dir, bank.id, session_id), Scrubber(secret)
-    )
-    extra = {"questions": [q.number for q in questions], "max_follow_ups": MAX_FOLLOW_UPS}
-    extra["simulated"] = {"persona": persona, "candidate": candidate.name}
     probed: list[str | None] = [None]
     degraded = DegradedTurns()
 
-    def sink(kind: str, data: dict) -> None:
-        if kind == "follow_up":
-            probed[0] = data.get("point_id")
-        degraded(kind, data)
-        writer.write(kind, data)
+    def observe(event: Event) -> None:
+        if isinstance(event, FollowUp):
+            probed[0] = event.point_id
+        degraded(event)
 
-    fallback = OfflineBackend() if backend.name != "offline" else None
-    run = PersonaRun(
-        persona=persona, candidate=candidate.name, transcript=str(writer.path), questions=len(questions)
+    options = InterviewOptions(
+        bank=bank.id,
+        max_follow_ups=MAX_FOLLOW_UPS,
+        recorded={"simulated": {"persona": persona, "candidate": candidate.name}},
     )
-    try:
-        writer.write(
-            "session_start",
-            session_start_event(
-                session_id=session_id,
-                bank=bank,
-                bank_ref=bank.id,
-                mode="practice",
-                backend=backend,
-                settings=settings,
-                extra=extra,
-            ),
+    with open_interview(bank, questions, backend, settings, options, observe=observe) as opened:
+        run = PersonaRun(
+            persona=persona, candidate=candidate.name, transcript=str(opened.path), questions=len(questions)
         )
-        session = Session(
-            bank, questions, backend, max_follow_ups=MAX_FOLLOW_UPS, sink=sink, fallback=fallback
-        )
-        run.error = _converse(session, candidate, probed)
-    finally:
-        writer.close()
-    summary = session.summary()
+        run.error = _converse(opened.session, candidate, probed)
+    summary = opened.summary()
     run.scores = {r.number: r.score or 0.0 for r in summary.results}
     if run.scores:
         values = list(run.scores.values())

@@ -16,7 +16,7 @@ from pathlib import Path
 from interviewer.bank.clean import Finding, clean_line
 from interviewer.bank.models import Bank, KeyPoint, Question
 from interviewer.errors import BankError
-from interviewer.text.chinese import has_cjk
+from interviewer.text.chinese import count_cjk, has_cjk
 
 SITE_START = ("文檔簡介", "文档简介")
 SITE_END = ("溫馨提示", "温馨提示")
@@ -49,7 +49,7 @@ class Draft:
 
 
 def detect_language(text: str) -> str:
-    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    han = count_cjk(text)
     letters = sum(1 for c in text if c.isalpha())
     return "zh-CN" if letters and han / letters > 0.3 else "en"
 

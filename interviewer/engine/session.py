@@ -11,19 +11,32 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from interviewer.bank.models import Bank, KeyPoint, Question
-from interviewer.engine.critique import Critique, Verdict
+from interviewer.engine.critique import Critique
+from interviewer.engine.events import (
+    Answer,
+    CritiqueMade,
+    Degraded,
+    Event,
+    FollowUp,
+    Hint,
+    QuestionAsked,
+    SessionEnd,
+    Skip,
+    Usage,
+)
 from interviewer.engine.grading import grade_answer
 from interviewer.engine.policy import decide
 from interviewer.engine.ports import Backend, Mode, Stream, Turn
+from interviewer.engine.results import QuestionResult, Summary, summarize
 from interviewer.engine.signals import MAX_GRADED_CHARS, key_terms, reference_sentence
 from interviewer.errors import BackendError, TurnDegraded
 from interviewer.prompts import say
 from interviewer.text.suggest import clean_sentence
 
-Sink = Callable[[str, dict], None]
+Sink = Callable[[Event], object]
 COMMANDS = ("/skip", "/repeat", "/hint", "/quit", "/help")
 
 
@@ -35,60 +48,6 @@ class Output(BaseModel):
     total: int | None = None
     critique: Critique | None = None
     summary: Summary | None = None
-
-
-class QuestionResult(BaseModel):
-    number: int
-    text: str
-    score: float | None = None
-    covered: list[str] = Field(default_factory=list)
-    partial: list[str] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
-    flags: list[str] = Field(default_factory=list)
-    skipped: bool = False
-    follow_ups: int = 0
-
-    @classmethod
-    def from_critique(cls, text: str, critique: Critique, follow_ups: int = 0) -> QuestionResult:
-        return cls(
-            number=critique.question_number,
-            text=text,
-            score=critique.score,
-            covered=critique.texts(Verdict.covered),
-            partial=critique.texts(Verdict.partial),
-            missing=critique.texts(Verdict.missing),
-            flags=critique.flags,
-            follow_ups=follow_ups,
-        )
-
-
-class Summary(BaseModel):
-    results: list[QuestionResult]
-    overall: float
-    answered: int
-    total: int
-    work_on: list[str]
-    finished: bool
-    tokens: dict[str, int] = Field(default_factory=lambda: {"prompt": 0, "completion": 0})
-
-
-def summarize(results: list[QuestionResult], *, total: int, finished: bool) -> Summary:
-    """Overall score over the questions reached (a skip counts 0), and the three points to
-    work on: missed before partly covered, weakest questions first."""
-    scored = [r.score or 0.0 for r in results]
-    work_on: list[str] = []
-    for result in sorted(results, key=lambda r: r.score or 0.0):
-        for text in result.missing + result.partial:
-            if text not in work_on:
-                work_on.append(text)
-    return Summary(
-        results=results,
-        overall=round(sum(scored) / len(scored), 1) if scored else 0.0,
-        answered=sum(1 for r in results if not r.skipped),
-        total=total,
-        work_on=work_on[:3],
-        finished=finished,
-    )
 
 
 class Session:
@@ -113,11 +72,12 @@ class Session:
         self.fallback = fallback
         self.mode: Mode = mode
         self.max_follow_ups = max_follow_ups
-        self.sink = sink or (lambda kind, data: None)
+        self.sink = sink or (lambda event: None)
         self.stream = stream
         self.clock = clock
         self.index = 0
         self.results: dict[int, QuestionResult] = {}
+        self.critiques: dict[int, Critique] = {}  # exam mode shows them all at the end
         self.finished = False
         self.stopped = False
         self.tokens = {"prompt": 0, "completion": 0}
@@ -158,25 +118,32 @@ class Session:
         turn only when the model was merely too slow or gave no valid reply, else for good."""
         try:
             return self._do(self.backend, action, *args)
+        except KeyboardInterrupt:  # Ctrl-C while a model replies cancels that reply, not the interview
+            if self.fallback is None or self.backend is self.fallback:
+                raise
+            return self._degrade(TurnDegraded("cancelled with Ctrl-C"), "cancelled_turn", action, args)
         except BackendError as exc:
             if self.fallback is None or self.backend is self.fallback:
                 raise
             turn_only = isinstance(exc, TurnDegraded)
-            self.sink(
-                "degraded",
-                {
-                    "reason": str(exc),
-                    "from": self.backend.name,
-                    "to": self.fallback.name,
-                    "scope": "turn" if turn_only else "interview",
-                    "number": self.question.number,
-                },
+            return self._degrade(exc, "degraded_turn" if turn_only else "degraded", action, args)
+
+    def _degrade(self, exc: BackendError, notice: str, action: str, args: tuple):
+        """Record why the model was left, tell the candidate, and take the step offline."""
+        turn_only = isinstance(exc, TurnDegraded)
+        self.sink(
+            Degraded(
+                reason=str(exc),
+                from_=self.backend.name,
+                to=self.fallback.name,
+                scope="turn" if turn_only else "interview",
+                number=self.question.number,
             )
-            notice = "degraded_turn" if turn_only else "degraded"
-            self.notices.append(Output(kind="notice", text=self._say(notice, reason=exc)))
-            if not turn_only:
-                self.backend = self.fallback
-            return self._do(self.fallback, action, *args)
+        )
+        self.notices.append(Output(kind="notice", text=self._say(notice, reason=exc)))
+        if not turn_only:
+            self.backend = self.fallback
+        return self._do(self.fallback, action, *args)
 
     def _do(self, backend: Backend, action: str, *args):
         try:
@@ -187,7 +154,7 @@ class Session:
             for usage in backend.take_usage():
                 self.tokens["prompt"] += usage.get("prompt_tokens", 0)
                 self.tokens["completion"] += usage.get("completion_tokens", 0)
-                self.sink("usage", {"number": self.question.number, **usage})
+                self.sink(Usage(number=self.question.number, **usage))
 
     def start(self) -> list[Output]:
         """Ask the first question, or, in a restored interview, pick up where it stopped."""
@@ -211,6 +178,7 @@ class Session:
         answers: list[str],
         follow_ups: int,
         probed: set[str],
+        critiques: dict[int, Critique] | None = None,
         waiting: Output | None = None,
         waiting_since: float | None = None,
     ) -> None:
@@ -219,6 +187,7 @@ class Session:
         unless the session is `waiting` for the answer to a prompt already shown."""
         self.index = index
         self.results = dict(results)
+        self.critiques = dict(critiques or {})
         self._reset_question()
         self.answers = list(answers)
         self.follow_ups = follow_ups
@@ -235,14 +204,14 @@ class Session:
         )
         self.prompt_at = self.clock()
         self.sink(
-            "question",
-            {
-                "number": turn.question.number,
-                "question_id": turn.question.id,
-                "index": turn.index,
-                "total": turn.total,
-                "text": text,
-            },
+            QuestionAsked(
+                number=turn.question.number,
+                question_id=turn.question.id,
+                index=turn.index,
+                total=turn.total,
+                text=text,
+                graded_against=turn.question,
+            )
         )
         return [*self._flush(), self.prompt]
 
@@ -270,13 +239,18 @@ class Session:
         return [self.prompt] if self.prompt else []
 
     def _skip(self) -> list[Output]:
+        """Skipping a probe keeps what was said to the question, graded, with its flags;
+        only a question with no answer at all is scored as skipped."""
         number = self.question.number
-        self.sink("skip", {"number": number})
-        if self.latest is None:
+        self.sink(Skip(number=number, follow_up=bool(self.answers)))
+        if not self.answers:
             self.results[number] = QuestionResult(
                 number=number, text=self.question.text, score=0.0, skipped=True
             )
             return [Output(kind="notice", text=self._say("skipped")), *self._next()]
+        if self.latest is None:  # restored from a transcript: grade what was said before closing
+            self.latest, _ = self._call("grade", self._turn(), "\n".join(self.answers))
+            self.provisional = False
         return self._close_question()
 
     def _quit(self) -> list[Output]:
@@ -306,10 +280,7 @@ class Session:
             sentence = clean_sentence(reference_sentence(self.question, target, self.language) or target.text)
             text = self._say("hint_reference", sentence=sentence)
         self.hints.append(text)
-        self.sink(
-            "hint",
-            {"number": self.question.number, "level": self.hint_level, "point_id": target.id, "text": text},
-        )
+        self.sink(Hint(number=self.question.number, level=self.hint_level, point_id=target.id, text=text))
         return [Output(kind="hint", text=text)]
 
     def _hint_target(self) -> KeyPoint | None:
@@ -327,15 +298,14 @@ class Session:
         if extra.get("delivery"):
             self.deliveries.append(extra["delivery"])
         self.sink(
-            "answer",
-            {
-                "number": self.question.number,
-                "text": text,
-                "seconds": seconds,
-                "follow_up": self.follow_ups,
-                "chars": len(text),
+            Answer(
+                number=self.question.number,
+                text=text,
+                seconds=seconds,
+                follow_up=self.follow_ups,
+                chars=len(text),
                 **extra,
-            },
+            )
         )
         return self._evaluate()
 
@@ -376,12 +346,11 @@ class Session:
             self.probed.add(decision.target.id)
         probe = self._call("probe", turn, decision.target, combined, self.stream)
         self.sink(
-            "follow_up",
-            {
-                "number": self.question.number,
-                "text": probe,
-                "point_id": decision.target.id if decision.target else None,
-            },
+            FollowUp(
+                number=self.question.number,
+                text=probe,
+                point_id=decision.target.id if decision.target else None,
+            )
         )
         self.prompt = Output(
             kind="probe", text=probe, number=self.question.number, index=turn.index, total=turn.total
@@ -411,8 +380,9 @@ class Session:
         critique = self.latest
         critique.delivery = list(self.deliveries)
         critique.hints = list(self.hints)
-        self.sink("critique", critique.model_dump(mode="json"))
+        self.sink(CritiqueMade(number=number, **critique.model_dump()))
         self.results[number] = QuestionResult.from_critique(self.question.text, critique, self.follow_ups)
+        self.critiques[number] = critique
         feedback = (
             [Output(kind="feedback", number=number, critique=critique)] if self.mode == "practice" else []
         )
@@ -434,5 +404,15 @@ class Session:
     def _finish(self) -> list[Output]:
         self.finished = True
         summary = self.summary()
-        self.sink("session_end", summary.model_dump(mode="json"))
-        return [*self._flush(), Output(kind="summary", summary=summary)]
+        self.sink(SessionEnd(**summary.model_dump()))
+        return [*self._flush(), *self._held_feedback(), Output(kind="summary", summary=summary)]
+
+    def _held_feedback(self) -> list[Output]:
+        """Exam mode gives no feedback while it runs; at the end, each question's critique."""
+        if self.mode != "exam":
+            return []
+        return [
+            Output(kind="feedback", number=q.number, critique=self.critiques[q.number])
+            for q in self.questions
+            if q.number in self.critiques
+        ]

@@ -10,11 +10,12 @@ import re
 
 from pydantic import BaseModel, Field
 
+from interviewer.text.chinese import count_cjk
+
 FILLERS = {
     "zh": ["嗯", "啊", "呃", "那个", "就是", "然后"],
     "en": ["um", "uh", "erm", "like", "you know", "i mean", "sort of", "kind of"],
 }
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class Delivery(BaseModel):
@@ -44,7 +45,7 @@ def count_fillers(text: str, language: str) -> dict[str, int]:
 
 def measure(text: str, seconds: float, pauses: list[float], language: str) -> Delivery:
     zh = language.lower().startswith("zh")
-    units = len(CJK.findall(text)) if zh else len(re.findall(r"[A-Za-z0-9']+", text))
+    units = count_cjk(text) if zh else len(re.findall(r"[A-Za-z0-9']+", text))
     pace = round(units * 60 / seconds, 1) if seconds > 0 else None
     return Delivery(
         seconds=round(seconds, 2),

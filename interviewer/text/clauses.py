@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from interviewer.text.chinese import has_cjk
+from interviewer.text.chinese import CJK, has_cjk
 from interviewer.text.words import Span, split_sentences
 
 CUT_ZH = re.compile(r"[，,；;：:]|…+")
@@ -17,10 +17,11 @@ CUT_EN = re.compile(r"[;:]|,(?=\s)|\s[-–—]\s")
 MIN_ZH = 6  # characters a Chinese clause needs to stand alone
 MIN_EN = 4  # words an English clause needs to stand alone
 MAX_CLAUSES = 80
+UNIT_ZH = re.compile(f"[{CJK}]|[A-Za-z0-9]+")  # a Han character, or a Latin word or number
 
 
 def _size(text: str, cjk: bool) -> int:
-    return len(re.findall(r"[\u3400-\u9fff]|[A-Za-z0-9]+", text)) if cjk else len(text.split())
+    return len(UNIT_ZH.findall(text)) if cjk else len(text.split())
 
 
 def _cut(sentence: Span, cjk: bool) -> list[Span]:

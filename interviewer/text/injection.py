@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.text.chinese import has_cjk
+
 
 def _words(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
@@ -165,7 +167,7 @@ def _follows(sentence: str) -> bool:
 
 def _fragment(sentence: str) -> bool:
     """Left over when a payload is cut at a full stop ("0}" of "1.0}", "P." of "P.S."): no words."""
-    return not re.search(r"[a-z]{2}|[\u4e00-\u9fff]", sentence)
+    return not (re.search(r"[a-z]{2}", sentence) or has_cjk(sentence))
 
 
 def grader_sentences(sentences: list[str]) -> set[int]:

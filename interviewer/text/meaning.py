@@ -182,17 +182,8 @@ def supporting(found: Fits, language: str) -> list[list[Span]]:
     ]
 
 
-def find_points(
-    points: list[PointText],
-    answer: str,
-    sentences: list[Span],
-    vocabulary: frozenset[str],
-    language: str,
-    context: tuple[str, ...] = (),
-    question: str = "",
-) -> list[PointFinding]:
-    """One finding per point, in the points' order; `context` is the reference, in clauses."""
-    found = fits(points, answer, sentences, vocabulary, language, context, question)
+def find_points(found: Fits, points: list[PointText], question: str, language: str) -> list[PointFinding]:
+    """One finding per point, in the points' order, from the fits `fits` measured for them."""
     if not found.clauses:
         return [PointFinding(p.id, "missing") for p in points]
     rule = rules(language)

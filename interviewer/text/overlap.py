@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+from interviewer.text.chinese import CJK_RUN
+
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 MAX_CJK = 4
 MAX_WORDS = 3

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from interviewer.text.chinese import GRAMMAR_TAGS, has_cjk, tagged
+from interviewer.text.chinese import CJK, GRAMMAR_TAGS, count_cjk, has_cjk, tagged
 from interviewer.text.words import EXAMPLE_MARKERS, METRIC, buzzword_count, normalize, tokens
 
 # Words that carry grammar in Chinese (jieba's segmentation): pronouns, modals, aspect,
@@ -37,9 +37,7 @@ GLUE_EN = frozenset(
     """think thing things key main important believe need needs mention consider include includes including
     matter matters care stuff like really basically""".split()
 )
-ITEM_SPLIT = re.compile(
-    r"[、，,；;/|·]|\s+(?:and|or|&)\s+|(?<=[\u3400-\u9fff])(?:和|及|与|或)(?=[\u3400-\u9fff])"
-)
+ITEM_SPLIT = re.compile(rf"[、，,；;/|·]|\s+(?:and|or|&)\s+|(?<=[{CJK}])(?:和|及|与|或)(?=[{CJK}])")
 WORD = re.compile(r"[a-z][a-z'-]*")
 MIN_FUNCTION_SHARE = {"zh": 0.12, "en": 0.2}
 
@@ -109,7 +107,7 @@ def is_list(text: str, vocabulary: frozenset[str], language: str) -> bool:
 def explains(text: str, vocabulary: frozenset[str], language: str) -> bool:
     """Says what, how or why: a statement or a specific, not a list and not slogans alone."""
     lang = _lang(text)
-    size = len(re.findall(r"[\u3400-\u9fff]", text)) if lang == "zh" else len(WORD.findall(text.lower()))
+    size = count_cjk(text) if lang == "zh" else len(WORD.findall(text.lower()))
     if size < (5 if lang == "zh" else 3) or is_list(text, vocabulary, language):
         return False
     words = tokens(text, language)

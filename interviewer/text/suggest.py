@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from interviewer.text.chinese import has_cjk
 from interviewer.text.words import split_sentences
 
 LABEL = re.compile(r"^(?:[^，。：:,.!?！？\n]{1,14}[：:])+\s*")
@@ -41,7 +42,7 @@ def clean_sentence(text: str) -> str:
     text = TRAILING_LINK.sub("", text).strip(" ，,；;：:、")
     if not text:
         return ""
-    cjk = bool(re.search(r"[\u3400-\u9fff]", text))
+    cjk = has_cjk(text)
     if not cjk and text[0].islower():
         text = text[0].upper() + text[1:]
     if text[-1] not in "。！？.!?":
@@ -51,7 +52,7 @@ def clean_sentence(text: str) -> str:
 
 def suggestion_from(reference: str, clause: str) -> str:
     """The reference sentence that holds `clause`, whole when short enough, else the clause."""
-    cjk = bool(re.search(r"[\u3400-\u9fff]", clause))
+    cjk = has_cjk(clause)
     for sentence in split_sentences(reference):
         if clause.strip() in sentence.text:
             whole = sentence.text if len(sentence.text) <= LONG["zh" if cjk else "en"] else clause

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from interviewer.errors import InterviewerError
 from interviewer.transcript.record import InterviewRecord, load_record
+from interviewer.transcript.rows import summary_row
 
 
 def find_transcripts(paths: list[str]) -> list[Path]:
@@ -30,40 +31,23 @@ def load_records(paths: list[Path], bank: str | None = None) -> tuple[list[Inter
         except InterviewerError as exc:
             problems.append(str(exc))
             continue
-        if bank and bank not in (
-            record.start.get("bank", {}).get("id"),
-            record.start.get("bank", {}).get("ref"),
-        ):
+        if bank and bank not in (record.start.bank.id, record.start.bank.ref):
             continue
         records.append(record)
-    records.sort(key=lambda r: r.start.get("started", ""))
+    records.sort(key=lambda r: r.start.started)
     return records, problems
 
 
 def history_data(records: list[InterviewRecord]) -> dict:
-    interviews = []
+    """Each interview's row, and per bank each question's score over attempts (a regrade is
+    the same attempt graded again, so it adds no attempt)."""
+    rows = [summary_row(record) for record in records]
     progress: dict[str, dict[int, list[float]]] = {}
-    for record in records:
-        bank_id = record.start.get("bank", {}).get("id", "?")
-        closed = [q for q in record.questions if q.closed]
-        interviews.append(
-            {
-                "transcript": str(record.path),
-                "started": record.start.get("started"),
-                "bank": bank_id,
-                "mode": record.start.get("mode"),
-                "backend": record.start.get("backend"),
-                "model": record.start.get("model"),
-                "overall": record.overall,
-                "answered": len(closed),
-                "total": len(record.start.get("settings", {}).get("questions", [])),
-                "finished": record.finished,
-                "regrade_of": record.start.get("regrade_of"),
-            }
-        )
-        if record.start.get("regrade_of"):
-            continue  # a regrade is the same attempt, graded again
-        for q in closed:
-            score = q.critique["score"] if q.critique else 0.0
-            progress.setdefault(bank_id, {}).setdefault(q.number, []).append(score)
+    for row in rows:
+        if row.regrade_of:
+            continue
+        for number, score in row.scores.items():
+            progress.setdefault(row.bank, {}).setdefault(number, []).append(score)
+    keep = ("transcript", "started", "bank", "mode", "backend", "model", "overall", "answered", "total")
+    interviews = [row.model_dump(include=set(keep) | {"finished", "regrade_of"}) for row in rows]
     return {"interviews": interviews, "progress": progress}

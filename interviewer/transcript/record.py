@@ -8,6 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from interviewer.bank.models import Question
+from interviewer.engine.events import (
+    Answer,
+    CritiqueMade,
+    Degraded,
+    Draft,
+    FollowUp,
+    Hint,
+    QuestionAsked,
+    Resume,
+    SessionEnd,
+    SessionStart,
+    Skip,
+    Usage,
+)
 from interviewer.transcript.reader import Transcript, read_transcript
 
 
@@ -24,8 +39,10 @@ class QuestionRecord:
     number: int
     text: str = ""
     turns: list[Turn] = field(default_factory=list)
-    critique: dict | None = None
+    critique: CritiqueMade | None = None
+    graded_against: Question | None = None  # recorded since schema 2
     skipped: bool = False
+    drafts: list[str] = field(default_factory=list)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     probed: set[str] = field(default_factory=set)
@@ -54,10 +71,10 @@ class QuestionRecord:
 @dataclass
 class InterviewRecord:
     transcript: Transcript
-    start: dict
+    start: SessionStart
     questions: list[QuestionRecord]
-    degraded: list[dict]
-    end: dict | None
+    degraded: list[Degraded]
+    end: SessionEnd | None
 
     @property
     def path(self) -> Path:
@@ -65,52 +82,41 @@ class InterviewRecord:
 
     @property
     def finished(self) -> bool:
-        return bool(self.end and self.end.get("finished"))
+        return bool(self.end and self.end.finished)
 
     @property
     def language(self) -> str:
-        return self.start.get("language", "en")
+        return self.start.language
 
     @property
     def overall(self) -> float | None:
-        scores = [q.critique["score"] if q.critique else 0.0 for q in self.questions if q.closed]
+        scores = [q.critique.score if q.critique else 0.0 for q in self.questions if q.closed]
         return round(sum(scores) / len(scores), 1) if scores else None
 
     @property
     def last_seq(self) -> int:
-        return max((e.get("seq", 0) for e in self.transcript.events), default=0)
+        return max((e.seq for e in self.transcript.events), default=0)
 
 
 def build_record(transcript: Transcript) -> InterviewRecord:
     by_number: dict[int, QuestionRecord] = {}
-    current: QuestionRecord | None = None
-    degraded = []
+    degraded: list[Degraded] = []
     end = None
     for event in transcript.events:
-        kind = event.get("type")
-        number = event.get("number", event.get("question_number"))
-        if kind == "question":
-            current = by_number.setdefault(number, QuestionRecord(number=number, text=event.get("text", "")))
-            current.turns.append(Turn("question", event.get("text", "")))
-        elif kind in ("answer", "follow_up", "hint") and number in by_number:
-            record = by_number[number]
-            spoken = {k: event[k] for k in ("audio", "recognised", "delivery") if k in event} or None
-            record.turns.append(Turn(kind, event.get("text", ""), event.get("seconds"), spoken))
-            if kind == "follow_up" and event.get("point_id"):
-                record.probed.add(event["point_id"])
-        elif kind == "skip" and number in by_number:
-            by_number[number].skipped = True
-        elif kind == "critique" and number in by_number:
-            by_number[number].critique = event
-        elif kind == "usage" and number in by_number:
-            by_number[number].prompt_tokens += event.get("prompt_tokens", 0)
-            by_number[number].completion_tokens += event.get("completion_tokens", 0)
-        elif kind == "degraded":
+        if isinstance(event, QuestionAsked):
+            record = by_number.setdefault(event.number, QuestionRecord(number=event.number, text=event.text))
+            record.graded_against = event.graded_against or record.graded_against
+            record.turns.append(Turn("question", event.text))
+            continue
+        record = by_number.get(getattr(event, "number", None))
+        if isinstance(event, Degraded):
             degraded.append(event)
-        elif kind == "session_end":
+        elif isinstance(event, SessionEnd):
             end = event
-        elif kind == "resume":
+        elif isinstance(event, Resume):
             end = None
+        elif record is not None:
+            _add(record, event)
     return InterviewRecord(
         transcript=transcript,
         start=transcript.start,
@@ -118,6 +124,26 @@ def build_record(transcript: Transcript) -> InterviewRecord:
         degraded=degraded,
         end=end,
     )
+
+
+def _add(record: QuestionRecord, event: object) -> None:
+    """One event about a question already asked."""
+    if isinstance(event, Answer):
+        spoken = {k: v for k in ("audio", "recognised", "delivery") if (v := getattr(event, k)) is not None}
+        record.turns.append(Turn("answer", event.text, event.seconds, spoken or None))
+    elif isinstance(event, FollowUp | Hint):
+        record.turns.append(Turn(event.type, event.text))
+        if isinstance(event, FollowUp) and event.point_id:
+            record.probed.add(event.point_id)
+    elif isinstance(event, Skip) and not event.follow_up:
+        record.skipped = True
+    elif isinstance(event, Draft):
+        record.drafts.append(event.text)
+    elif isinstance(event, CritiqueMade):
+        record.critique = event
+    elif isinstance(event, Usage):
+        record.prompt_tokens += event.prompt_tokens
+        record.completion_tokens += event.completion_tokens
 
 
 def load_record(path: str | Path) -> InterviewRecord:

@@ -11,9 +11,9 @@ import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
+from interviewer.engine.events import Event
 from interviewer.errors import TranscriptError
 
-SCHEMA_VERSION = 1
 SECRET_PATTERNS = [
     re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._\-]{8,}"),
@@ -68,10 +68,13 @@ class TranscriptWriter:
         if size and os.pread(self._fd, 1, size - 1) != b"\n":
             os.write(self._fd, b"\n")
 
-    def write(self, kind: str, data: dict) -> dict:
+    def write(self, event: Event) -> Event:
+        """Append one event, numbered and stamped here, as one line; returns it as written."""
         self.seq += 1
-        event = {"type": kind, "seq": self.seq, "ts": now_iso(), **data}
-        line = self.scrub(json.dumps(event, ensure_ascii=False, separators=(",", ":"))) + "\n"
+        event = event.model_copy(update={"seq": self.seq, "ts": now_iso()})
+        data = event.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data = {"type": data.pop("type"), "seq": data.pop("seq"), "ts": data.pop("ts"), **data}
+        line = self.scrub(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) + "\n"
         try:
             os.write(self._fd, line.encode("utf-8"))
             os.fsync(self._fd)

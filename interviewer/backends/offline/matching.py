@@ -96,7 +96,8 @@ def _findings(question: Question, text: str, language: str) -> list[PointFinding
     points = point_texts(question, language)
     context = reference_clauses(question)
     usable = analyze(question, text, language).usable
-    return find_points(points, text, usable, vocabulary, language, context, question.text)
+    found = fits(points, text, usable, vocabulary, language, context, question.text)
+    return find_points(found, points, question.text, language)
 
 
 def supported_spans(question: Question, signals: AnswerSignals) -> dict[str, list[Span]]:
