@@ -307,7 +307,7 @@ def real_server() -> dict:
             level="strong",
             mode="practice",
             base_url=f"http://127.0.0.1:{port}/v1",
-            sink=lambda kind, data: usage.append(data) if kind == "usage" else None,
+            sink=lambda event: usage.append(event.model_dump()) if event.type == "usage" else None,
         )
     wall = time.perf_counter() - start
     prompt = sum(u["prompt_tokens"] for u in usage)
