@@ -14,9 +14,11 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from interviewer.text.chinese import CJK
+
 ENCODING = "o200k_base"
 BLOB = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+WIDE = re.compile(f"[{CJK}\u3000-\u303f\uff00-\uffef]")  # Han, and CJK punctuation and full-width forms
 
 
 def _cached_ranks() -> Path:
@@ -41,7 +43,7 @@ def count_tokens(text: str) -> int:
     encoder = _encoder()
     if encoder is not None:
         return len(encoder.encode(text, disallowed_special=()))
-    cjk = len(CJK.findall(text))
+    cjk = len(WIDE.findall(text))
     return cjk + -(-(len(text) - cjk) // 3)
 
 
