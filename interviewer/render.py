@@ -166,6 +166,8 @@ def render_replay(console: Console, record: InterviewRecord, pause: Callable[[],
                 console.print(Padding(Text(f"> {turn.text}{took}"), (0, 0, 0, 2)))
             elif turn.kind == "hint":
                 console.print(f"[yellow]{escape(turn.text)}[/yellow]")
+        for draft in question.drafts:
+            console.print(f"[dim]{escape(say(language, 'draft_kept', text=draft))}[/dim]")
         if question.skipped and not question.critique:
             console.print(f"[dim]{escape(say(language, 'skipped'))}[/dim]")
         if question.critique:

@@ -111,6 +111,7 @@ def _step(interview: Interview, reply: Reply, show: Callable[[Output], None], bu
         interview.draft(reply.text)
         return [Output(kind="notice", text=say(interview.bank.language, "unexpected_follow_up"))]
     if reply.follow_up is False and probing and not reply.text.startswith("/"):
+        show(Output(kind="notice", text=say(interview.bank.language, "follow_up_unanswered")))
         for output in busy(interview.skip):  # the probe goes unanswered; the question keeps its grade
             show(output)
         if interview.finished:
@@ -124,6 +125,7 @@ def _run_out(interview: Interview, scripted: bool, show: Callable[[Output], None
     its grade); whatever is still open stops the interview, saved as unfinished."""
     prompt = interview.session.prompt
     if scripted and prompt is not None and prompt.kind == "probe":
+        show(Output(kind="notice", text=say(interview.bank.language, "follow_up_unanswered")))
         for output in busy(interview.skip):
             show(output)
     return interview.stop()

@@ -179,6 +179,8 @@ def test_ctrl_c_at_the_answer_prompt_keeps_the_typed_text_as_a_draft(tmp_path, m
     assert not [e for e in events if e["type"] == "answer"]  # a draft is kept, never graded
     assert events[-1]["type"] == "session_end" and events[-1]["finished"] is False
     assert load_record(path).questions[0].drafts == [draft["text"]]
+    replay = CliRunner().invoke(cli, ["replay", str(path)], catch_exceptions=False)
+    assert "已输入但未提交：我会先做用户分层" in replay.output
 
 
 def test_two_interviews_into_one_folder_at_once(tmp_path):
