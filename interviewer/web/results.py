@@ -1,0 +1,94 @@
+"""What each candidate of a screening scored and did, as rows: one list serves the screening
+page and its CSV export, so the two never disagree."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from interviewer.engine.events import Answer, LeftPage
+from interviewer.transcript.record import InterviewRecord, load_record
+from interviewer.transcript.rows import summary_row
+from interviewer.web.store import Invite, Screening
+
+FAST_CHARS_PER_SECOND = 15  # nobody types this fast; a long answer arriving faster was pasted
+FAST_MIN_CHARS = 200
+
+
+def behaviour_flags(record: InterviewRecord, seconds_per_answer: int | None = None) -> list[str]:
+    """What the candidate did, beside what they said: pasted answers, leaving the page,
+    answers over the time limit."""
+    flags = []
+    if seconds_per_answer:
+        late = [e for e in record.transcript.of_type(Answer) if (e.seconds or 0) > seconds_per_answer]
+        if late:
+            flags.append(f"over_time×{len(late)}")
+    pasted = [
+        e
+        for e in record.transcript.of_type(Answer)
+        if len(e.text) >= FAST_MIN_CHARS and len(e.text) / max(e.seconds or 0.0, 0.1) > FAST_CHARS_PER_SECOND
+    ]
+    if pasted:
+        flags.append(f"fast_paste×{len(pasted)}")
+    left = len(record.transcript.of_type(LeftPage))
+    if left:
+        flags.append(f"left_page×{left}")
+    return flags
+
+
+def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[int, str]) -> list[dict]:
+    """One row per invite: scores, minutes and flags once a transcript exists, and the latest
+    decision (`decisions` maps invite id to it)."""
+    rows = []
+    for invite in invites:
+        row = {
+            "invite": invite,
+            "overall": None,
+            "scores": {},
+            "minutes": 0.0,
+            "flags": [],
+            "decision": decisions.get(invite.id),
+        }
+        if invite.transcript and Path(invite.transcript).exists():
+            record = load_record(invite.transcript)
+            summary = summary_row(record)
+            row["overall"] = summary.overall
+            row["scores"] = summary.scores
+            row["minutes"] = summary.minutes
+            row["flags"] = summary.flags + behaviour_flags(record, screening.seconds_per_answer)
+        rows.append(row)
+    return rows
+
+
+def csv_text(screening: Screening, rows: list[dict]) -> str:
+    """The rows as CSV, one score column per question, with the grader that scored them."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    questions = screening.questions
+    writer.writerow(
+        [
+            "candidate",
+            "status",
+            "overall",
+            *[f"q{n}" for n in questions],
+            "minutes",
+            "flags",
+            "backend",
+            "model",
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row["invite"].candidate,
+                row["invite"].status,
+                row["overall"],
+                *[row["scores"].get(n, "") for n in questions],
+                row["minutes"],
+                " ".join(row["flags"]),
+                screening.backend,
+                screening.model or "",
+            ]
+        )
+    return out.getvalue()
