@@ -493,24 +493,13 @@ def _print_paraphrase_rules(reports: list) -> None:
 )
 @click.option("--candidate-model", help="Model that plays the candidate (default: the interviewer's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def simulate(
-    personas, bank_name, questions, count, backend, model, base_url, candidate, candidate_model, as_json
-):
+def simulate(personas, as_json, **options):
     """Interview simulated candidates of known quality and compare their scores: does the
     interviewer rank a strong answer above a partial, vague, evasive or manipulative one?"""
     from interviewer.app.simulate import simulate as run_simulation
 
     result = run_simulation(
-        bank_name=bank_name,
-        personas=list(personas),
-        questions=questions,
-        count=count,
-        backend=backend,
-        model=model,
-        base_url=base_url,
-        candidate=candidate,
-        candidate_model=candidate_model,
-        progress=lambda line: click.echo(line, err=True),
+        personas=list(personas), progress=lambda line: click.echo(line, err=True), **options
     )
     if as_json:
         _echo_json(result.model_dump(mode="json"))
@@ -546,20 +535,12 @@ def _print_simulation(result) -> None:
 @click.option("--model", help="Model name (default: the one the interview used).")
 @click.option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def resume(path, answers, audio_dir, force, model, base_url, as_json) -> None:
+def resume(path, **options) -> None:
     """Continue an unfinished interview from its last answered question, with the same settings
     (a spoken interview goes on spoken)."""
     from interviewer.terminal import resume as resume_interview
 
-    resume_interview(
-        path=path,
-        answers=answers,
-        audio_dir=audio_dir,
-        force=force,
-        base_url=base_url,
-        model=model,
-        as_json=as_json,
-    )
+    resume_interview(path, **options)
 
 
 @cli.command()
