@@ -77,7 +77,9 @@ def test_a_version_1_transcript_replays_reports_and_regrades(tmp_path):
     assert regraded.exit_code == 0, regraded.output
     new = json.loads(regraded.stdout)
     events = lines(new["transcript"])
-    assert events[0]["schema_version"] == SCHEMA_VERSION and events[0]["regrade_of"]["session_id"] == "67bdfa06"
+    assert (
+        events[0]["schema_version"] == SCHEMA_VERSION and events[0]["regrade_of"]["session_id"] == "67bdfa06"
+    )
     asked = [e for e in events if e["type"] == "question"]
     assert all(e["graded_against"]["reference"] for e in asked)
 
@@ -110,7 +112,9 @@ def test_a_malformed_event_is_named_by_line_and_field_and_skipped(tmp_path):
     path = tmp_path / "bad.jsonl"
     write_lines(path, events)
     transcript = read_transcript(path)
-    assert transcript.problems == [f"{path}:3: answer event, field text: Input should be a valid string; skipped"]
+    assert transcript.problems == [
+        f"{path}:3: answer event, field text: Input should be a valid string; skipped"
+    ]
     assert len(transcript.events) == len(events) - 1
 
 
