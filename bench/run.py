@@ -187,12 +187,12 @@ def engine_turn_cost(rounds: int = 3) -> dict:
 def grading(runs: int = 10) -> dict:
     """Offline grading latency by answer length, every sample paying for its own text, sentence
     vectors included (the reference's come from the disk cache, as after the first interview)."""
-    from interviewer.engine.ports import Turn
     from interviewer.backends.offline import matching
     from interviewer.backends.offline.backend import OfflineBackend
     from interviewer.bank.loader import resolve_bank
     from interviewer.engine.calibration import load_answers
     from interviewer.engine.grading import grade_answer
+    from interviewer.engine.ports import Turn
     from interviewer.engine.signals import analyze
     from interviewer.text import embeddings, substance, words
 
