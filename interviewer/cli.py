@@ -113,16 +113,17 @@ def bank_lint(path: str, as_json: bool) -> None:
 )
 @click.option("--language", help="BCP-47 tag such as zh-CN or en (default: detected).")
 @click.option("--id", "bank_id", help="Bank id (default: from the file name or title).")
+@click.option("--question-col", help="CSV: the question column, by header or 1-based number.")
+@click.option("--answer-col", help="CSV: the answer column, by header or 1-based number.")
+@click.option("--merge-duplicates", is_flag=True, help="CSV: keep only the first of repeated questions.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def bank_import(
-    path: str, output: str | None, language: str | None, bank_id: str | None, as_json: bool
-) -> None:
-    """Turn a document (numbered Q&A text, Markdown, CSV or JSON) into a bank file."""
+def bank_import(path: str, output: str | None, as_json: bool, **options) -> None:
+    """Turn a document (Markdown, numbered Q&A text, CSV, JSON or YAML) into a bank file."""
     from interviewer.bank.importer import import_document
     from interviewer.bank.loader import user_banks_dir
     from interviewer.bank.writer import write_bank
 
-    imported = import_document(path, language=language, bank_id=bank_id)
+    imported = import_document(path, **options)
     target = Path(output) if output else user_banks_dir() / f"{imported.bank.id}.yaml"
     write_bank(imported.bank, target)
     if as_json:
@@ -131,6 +132,7 @@ def bank_import(
                 "bank": imported.bank.id,
                 "path": str(target),
                 "questions": len(imported.bank.questions),
+                "found": imported.summary,
                 "findings": [f.model_dump() for f in imported.findings],
             }
         )
@@ -139,6 +141,8 @@ def bank_import(
         change = f" -> {finding.repaired!r}" if finding.repaired else ""
         note = f"  ({finding.note})" if finding.note else ""
         click.echo(f"{path}:{finding.line}: {finding.kind}: {finding.original!r}{change}{note}", err=True)
+    if imported.summary:
+        click.echo(f"found {imported.summary}", err=True)
     click.echo(
         f"wrote {target}: {len(imported.bank.questions)} questions; review it, then `interviewer bank lint {target}`"
     )

@@ -97,3 +97,25 @@ def test_restore_is_none_once_the_interview_is_over(tmp_path):
     assert outputs[-1].kind == "summary"
     assert interviews.restore(tmp_path / "t.jsonl") is None
     assert interviews.waiting_prompt(tmp_path / "t.jsonl") is None
+
+
+def test_a_banks_written_follow_up_is_asked_first(tmp_path):
+    from interviewer.bank.importer import import_document
+    from interviewer.bank.writer import write_bank
+
+    source = tmp_path / "bank.json"
+    question = {
+        "prompt": "How would you make a payment API safe to retry?",
+        "idealAnswer": "Clients send an idempotency key; the server stores the key with the result and "
+        "replays the stored response for a repeated key, so a retry never charges twice.",
+        "follow_up": "Where exactly would you store the key, and for how long?",
+    }
+    source.write_text(json.dumps({"title": "Payments", "language": "en", "questions": [question]}), "utf-8")
+    bank_file = write_bank(import_document(source).bank, tmp_path / "payments.yaml")
+    assert "Where exactly would you store the key" in bank_file.read_text(encoding="utf-8")
+    options = InterviewOptions(bank=str(bank_file), max_follow_ups=2, transcript=str(tmp_path / "t.jsonl"))
+    with interviews.start(options) as interview:
+        interview.begin()
+        outputs = interview.answer("I would retry.")
+    assert outputs[-1].kind == "probe"
+    assert outputs[-1].text == "Where exactly would you store the key, and for how long?"

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from interviewer.bank.rules import WORD_SWAPS
 from interviewer.text.chinese import CJK, has_cjk, is_cjk, is_common_hanzi, log_likelihood, to_simplified
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
@@ -28,36 +29,23 @@ LOST = None  # a byte the damaged decoding replaced with "?"
 MAX_RUN = 8
 MIN_GAIN = 4.0  # nats: how much likelier the repaired reading must be than the damage
 
-# The site's word swaps: `生成` became `提供` where something is generated, not supplied.
-GENERATED_BY = [
-    "AI",
-    "自動",
-    "自动",
-    "智能",
-    "模態",
-    "模态",
-    "用戶",
-    "用户",
-    "化內容",
-    "化内容",
-    "標籤",
-    "標簽",
-    "标签",
-    "屬性",
-    "属性",
-]
-SUBSTITUTIONS = [
-    (
-        re.compile("(?:" + "|".join(f"(?<={w})" for w in GENERATED_BY) + ")提供|提供(?=技術|技术)"),
-        "生成",
-    ),
-]
-
 
 class Finding(BaseModel):
     line: int
     kind: Literal[
-        "pinyin", "mojibake", "substitution", "traditional", "punctuation", "truncated", "site-text"
+        "pinyin",
+        "mojibake",
+        "substitution",
+        "traditional",
+        "punctuation",
+        "truncated",
+        "site-text",
+        "not-a-question",
+        "sub-question",
+        "duplicate",
+        "empty",
+        "structure",
+        "column",
     ]
     original: str
     repaired: str | None = None
@@ -243,15 +231,16 @@ def repair_mojibake(text: str, line: int, findings: list[Finding]) -> str:
 def _looks_lost(text: str, index: int) -> bool:
     """A `?` glued between Chinese characters that the repair could not explain."""
     after = text[index + 1 : index + 2]
-    return after in ("?", "") or not (
-        is_cjk(after) or (after.isascii() and after.isalnum()) or after in '“”"'
-    )
+    if after == "":  # a half-width `?` ending a line closes a question; it is not damage
+        return False
+    return after == "?" or not (is_cjk(after) or (after.isascii() and after.isalnum()) or after in '“”"')
 
 
 def substitute_words(text: str, line: int, findings: list[Finding]) -> str:
-    for pattern, replacement in SUBSTITUTIONS:
+    """The word swaps listed in `rules.yaml`, each reported for review."""
+    for pattern, replacement, why in WORD_SWAPS:
 
-        def swap(match: re.Match, replacement: str = replacement, text: str = text) -> str:
+        def swap(match: re.Match, replacement: str = replacement, text: str = text, why: str = why) -> str:
             context = text[max(0, match.start() - 6) : match.end() + 6]
             findings.append(
                 Finding(
@@ -259,7 +248,7 @@ def substitute_words(text: str, line: int, findings: list[Finding]) -> str:
                     kind="substitution",
                     original=context,
                     repaired=context.replace(match.group(0), replacement, 1),
-                    note="site word swap; review",
+                    note=f"{why}; review",
                 )
             )
             return replacement
@@ -297,7 +286,17 @@ def clean_line(text: str, line: int, findings: list[Finding], simplified: bool) 
     text = strip_pinyin(text, line, findings)  # those that followed a damaged run
     text = substitute_words(text, line, findings)
     if has_cjk(text):
-        text = fullwidth_punctuation(text)
+        fixed = fullwidth_punctuation(text)
+        if fixed != text:
+            at = next(i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b)
+            around = slice(max(0, at - 8), at + 12)
+            note = "ASCII punctuation beside Chinese made full-width"
+            findings.append(
+                Finding(
+                    line=line, kind="punctuation", original=text[around], repaired=fixed[around], note=note
+                )
+            )
+        text = fixed
     if simplified:
         converted = to_simplified(text)
         if converted != text:

@@ -1,56 +1,44 @@
 """Turning the documents people have into bank files, reporting every change made on the way.
 
-Numbered question-and-answer text (as copied from a document site), Markdown with a heading
-per question, CSV from a spreadsheet, and JSON all become the same `Bank`.
+Markdown goes through a real parser (`bank/markdown.py`), CSV, JSON and YAML through their own
+readers with column and key aliases (`bank/tables.py`), and numbered question-and-answer text
+(as copied from a document site) through the patterns below. All become the same `Bank`, with
+one sentence saying where the questions were found and a finding for every repair and doubt.
+Nothing in a code block or inline code is ever rewritten.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from interviewer.bank import markdown, tables
 from interviewer.bank.clean import Finding, clean_line
-from interviewer.bank.models import Bank, KeyPoint, Question
+from interviewer.bank.drafts import Draft, Found, Imported
+from interviewer.bank.endings import looks_cut
+from interviewer.bank.models import LANGUAGE_TAG, Bank, Question
+from interviewer.bank.rules import SITE_END, SITE_START
 from interviewer.errors import BankError
 from interviewer.text.chinese import count_cjk, has_cjk
 
-SITE_START = ("文檔簡介", "文档简介")
-SITE_END = ("溫馨提示", "温馨提示")
 HEADER = re.compile(r"(?:问题|問題|题目|題目|Question|Q)\s*(\d{1,3})\s*[:：.、]\s*", re.IGNORECASE)
-MD_HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$", re.MULTILINE)
-QUESTION_PREFIX = re.compile(
-    r"^(?:(?:问题|問題|Question|Q)\s*\d{1,3}\s*[:：.、]?|\d{1,3}\s*[.、:：)])\s*", re.I
-)
 SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]")
-ENDS_SENTENCE = re.compile(r"[。！？!?.…」』”\")）)\]]\s*$")
 ASKS = re.compile(r"^\s*(请|請|Please|Explain|Describe|Give)", re.IGNORECASE)
-KEY_POINTS_HEADING = re.compile(
-    r"^\s*(?:\*\*)?(?:key points|要点|要點|关键点)(?:\*\*)?\s*[:：]?\s*$", re.I | re.M
+LETTER = re.compile(r"[^\W\d_]")
+PROTECTED = re.compile(  # inline code, a link's target, a URL, an HTML tag: never rewritten
+    r"(`+)(?:(?!\1).)+?\1|\]\([^)\s]*\)|https?://[^\s)>\]]+|<[a-zA-Z/!][^<>]*>"
 )
-
-
-@dataclass
-class Imported:
-    bank: Bank
-    findings: list[Finding] = field(default_factory=list)
-
-
-@dataclass
-class Draft:
-    number: int
-    text: str
-    reference: str
-    key_points: list[KeyPoint] = field(default_factory=list)
-    line: int = 0
+TABLES = {".csv": tables.from_csv, ".tsv": tables.from_csv, ".json": tables.from_json}
+TABLES |= {".yaml": tables.from_yaml, ".yml": tables.from_yaml}
 
 
 def detect_language(text: str) -> str:
-    han = count_cjk(text)
-    letters = sum(1 for c in text if c.isalpha())
+    """Chinese when Han is over 30% of the letters (of a large sample: enough to tell)."""
+    sample = text[:50_000]
+    han = count_cjk(sample)
+    letters = len(LETTER.findall(sample))
     return "zh-CN" if letters and han / letters > 0.3 else "en"
 
 
@@ -97,126 +85,6 @@ def _from_numbered_text(text: str, first_line: int) -> tuple[str, list[Draft]]:
     return (title[0].strip() if title else ""), drafts
 
 
-def _key_points_from_lines(lines: list[str], prefix: str) -> list[KeyPoint]:
-    """`text (keywords: a, b; synonyms: c)` or `text :: a, b :: c`, one per line."""
-    points = []
-    for raw in lines:
-        item = raw.strip().lstrip("-*•").strip()
-        if not item:
-            continue
-        keywords: list[str] = []
-        synonyms: list[str] = []
-        if "::" in item:
-            parts = [p.strip() for p in item.split("::")]
-            item = parts[0]
-            keywords = (
-                [w.strip() for w in re.split(r"[,，、]", parts[1]) if w.strip()] if len(parts) > 1 else []
-            )
-            synonyms = (
-                [w.strip() for w in re.split(r"[,，、]", parts[2]) if w.strip()] if len(parts) > 2 else []
-            )
-        points.append(
-            KeyPoint(id=f"{prefix}-k{len(points) + 1}", text=item, keywords=keywords, synonyms=synonyms)
-        )
-    return points
-
-
-def _from_markdown(text: str) -> tuple[str, list[Draft]]:
-    headings = list(MD_HEADING.finditer(text))
-    if not headings:
-        return "", []
-    top = min(len(h.group(1)) for h in headings)
-    title = ""
-    question_level = top
-    if sum(len(h.group(1)) == top for h in headings) == 1 and len(headings) > 1:
-        title = headings[0].group(2)
-        question_level = min(len(h.group(1)) for h in headings[1:])
-    questions = [h for h in headings if len(h.group(1)) == question_level]
-    drafts = []
-    for index, heading in enumerate(questions):
-        end = questions[index + 1].start() if index + 1 < len(questions) else len(text)
-        body = text[heading.end() : end]
-        body = MD_HEADING.sub("", body) if question_level == top else body
-        points: list[KeyPoint] = []
-        split = KEY_POINTS_HEADING.search(body)
-        if split:
-            points = _key_points_from_lines(body[split.end() :].splitlines(), f"q{index + 1}")
-            body = body[: split.start()]
-        number_match = re.match(r"(?:问题|問題|Question|Q)?\s*(\d{1,3})", heading.group(2), re.I)
-        number = int(number_match.group(1)) if number_match else index + 1
-        drafts.append(
-            Draft(
-                number=number,
-                text=QUESTION_PREFIX.sub("", heading.group(2)).strip(),
-                reference=body.strip(),
-                key_points=points,
-                line=text[: heading.start()].count("\n") + 1,
-            )
-        )
-    return title, drafts
-
-
-def _pick(row: dict[str, str], *names: str) -> str:
-    lowered = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
-    return next((lowered[n].strip() for n in names if lowered.get(n, "").strip()), "")
-
-
-def _from_csv(text: str, source: str) -> list[Draft]:
-    reader = csv.DictReader(io.StringIO(text))
-    drafts = []
-    for index, row in enumerate(reader, start=1):
-        question = _pick(row, "question", "问题", "問題", "text")
-        if not question:
-            raise BankError(
-                source, "a row has no question (columns: question, reference, key_points)", index + 1
-            )
-        number_text = _pick(row, "number", "no", "编号", "#")
-        number = int(number_text) if number_text.isdigit() else index
-        points = _key_points_from_lines(
-            _pick(row, "key_points", "keypoints", "要点").splitlines(), f"q{number}"
-        )
-        reference = _pick(row, "reference", "answer", "参考答案", "答案")
-        drafts.append(
-            Draft(number=number, text=question, reference=reference, key_points=points, line=index + 1)
-        )
-    return drafts
-
-
-def _from_json(text: str, source: str) -> tuple[dict, list[Draft]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BankError(source, f"not valid JSON: {exc.msg}", exc.lineno) from None
-    meta: dict = {}
-    if isinstance(data, dict):
-        meta = {k: v for k, v in data.items() if k != "questions"}
-        data = data.get("questions", [])
-    if not isinstance(data, list):
-        raise BankError(source, "JSON must be a list of questions or an object with a 'questions' list", 1)
-    drafts = []
-    for index, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or not (item.get("text") or item.get("question")):
-            raise BankError(source, f"question {index} has no 'text' or 'question' field")
-        number = int(item.get("number") or index)
-        points = [
-            KeyPoint.model_validate(
-                {"id": f"q{number}-k{i}", **p}
-                if isinstance(p, dict)
-                else {"id": f"q{number}-k{i}", "text": p}
-            )
-            for i, p in enumerate(item.get("key_points") or [], start=1)
-        ]
-        drafts.append(
-            Draft(
-                number=number,
-                text=str(item.get("text") or item.get("question")),
-                reference=str(item.get("reference") or item.get("answer") or ""),
-                key_points=points,
-            )
-        )
-    return meta, drafts
-
-
 def _strip_site_text(lines: list[str], findings: list[Finding]) -> tuple[int, int]:
     """The first and last line index (exclusive) of the document's own content."""
     start, end = 0, len(lines)
@@ -249,76 +117,151 @@ def _strip_site_text(lines: list[str], findings: list[Finding]) -> tuple[int, in
     return start, end
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+def _clean_outside_code(
+    text: str, tokens: list, first: int, findings: list[Finding], simplified: bool
+) -> str:
+    """Repair prose line by line; code blocks and inline code stay byte for byte."""
+    lines = text.split("\n")
+    code: set[int] = set()
+    for token in tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            code.update(range(token.map[0], token.map[1]))
+    out = []
+    for index, line in enumerate(lines):
+        if index in code:
+            out.append(line)
             continue
-    raise BankError(str(path), "cannot decode the file as UTF-8 or GB18030; save it as UTF-8")
+        kept = [m.span() for m in PROTECTED.finditer(line)]
+        edges = [0, *[edge for span in kept for edge in span], len(line)]
+        pieces = [line[edges[i] : edges[i + 1]] for i in range(len(edges) - 1)]  # prose, kept, prose…
+        out.append(
+            "".join(
+                clean_line(piece, first + index, findings, simplified) if i % 2 == 0 else piece
+                for i, piece in enumerate(pieces)
+            )
+        )
+    return "\n".join(out)
 
 
-def import_document(path: str | Path, language: str | None = None, bank_id: str | None = None) -> Imported:
+def read_document(path: Path) -> str:
+    """The document's text; an empty, binary or undecodable file is one line saying so."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BankError(str(path), f"cannot read it ({exc.strerror})") from None
+    if not raw.strip():
+        raise BankError(str(path), "the file is empty; export the questions into it first")
+    if b"\x00" in raw[:8192]:
+        raise BankError(
+            str(path),
+            "this is a binary file, not a text document; save it as UTF-8 text (Markdown, CSV, JSON, YAML)",
+        )
+    text, _ = tables.decode(raw, str(path))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text_document(path: Path, text: str, simplified: bool) -> Found:
+    """Markdown or numbered text, repaired outside code, site wrapping removed."""
+    findings: list[Finding] = []
+    lines = text.split("\n")
+    start, end = _strip_site_text(lines, findings)
+    document = "\n".join(lines[start:end])
+    tokens = markdown.PARSER.parse(document)
+    cleaned = _clean_outside_code(document, tokens, start + 1, findings, simplified)
+    found = Found(drafts=[])
+    if path.suffix.lower() in (".md", ".markdown") or not HEADER.search(cleaned):
+        found = markdown.from_markdown(cleaned, tokens)
+    if not found.drafts:
+        title, drafts = _from_numbered_text(cleaned, start + 1)
+        summary = f"{len(drafts)} questions numbered like 问题1： / Question 1: in the text"
+        found = Found(drafts=drafts, title=title, summary=summary)
+    found.findings = findings + found.findings
+    return found
+
+
+def _language(language: str | None, text: str) -> str:
+    if language is None:
+        return detect_language(text)
+    if not LANGUAGE_TAG.match(language):
+        raise BankError("--language", f"{language!r} is not a language tag; use one such as en, zh-CN or ja")
+    return language
+
+
+def _questions(drafts: list[Draft], findings: list[Finding]) -> list[Question]:
+    """Questions numbered as the document numbers them when that is unique, else in order; a
+    reference that stops mid-sentence is marked incomplete."""
+    numbers = [d.number for d in drafts]
+    if len(set(numbers)) != len(numbers):
+        note = "the document's numbers repeat or skip; questions are numbered in order"
+        findings.append(Finding(line=drafts[0].line or 1, kind="structure", original="numbering", note=note))
+        numbers = list(range(1, len(drafts) + 1))
+    questions = []
+    for number, draft in zip(numbers, drafts, strict=True):
+        incomplete = bool(draft.reference) and looks_cut(draft.reference)
+        if incomplete:
+            note = f"question {number}'s answer stops mid-sentence; marked incomplete"
+            findings.append(
+                Finding(line=draft.line or 1, kind="truncated", original=draft.reference[-20:], note=note)
+            )
+        points = [p.model_copy(update={"id": f"q{number}-k{i}"}) for i, p in enumerate(draft.key_points, 1)]
+        questions.append(
+            Question(
+                id=f"q{number}",
+                number=number,
+                text=draft.text,
+                reference=draft.reference,
+                key_points=points,
+                tags=draft.tags,
+                incomplete=incomplete,
+                follow_ups=draft.follow_ups,
+            )
+        )
+    return questions
+
+
+def import_document(
+    path: str | Path,
+    language: str | None = None,
+    bank_id: str | None = None,
+    *,
+    question_col: str | None = None,
+    answer_col: str | None = None,
+    merge_duplicates: bool = False,
+) -> Imported:
     path = Path(path)
     if not path.is_file():
         raise BankError(str(path), "no such file")
-    text = _read_text(path).replace("\r\n", "\n")
-    language = language or detect_language(text)
+    text = read_document(path)
+    language = _language(language, text)
     simplified = language.lower() in ("zh-cn", "zh-hans", "zh-sg", "zh")
-    findings: list[Finding] = []
-    suffix = path.suffix.lower()
-    meta: dict = {}
-    title = ""
-    if suffix == ".csv":
-        drafts = _from_csv(text, str(path))
-    elif suffix == ".json":
-        meta, drafts = _from_json(text, str(path))
+    reader = TABLES.get(path.suffix.lower())
+    if reader is tables.from_csv:
+        found = tables.from_csv(text, str(path), question_col, answer_col, merge_duplicates=merge_duplicates)
+    elif reader is not None:
+        found = reader(text, str(path))
     else:
-        lines = text.split("\n")
-        start, end = _strip_site_text(lines, findings)
-        cleaned = "\n".join(
-            clean_line(line, start + i + 1, findings, simplified) for i, line in enumerate(lines[start:end])
-        )
-        if suffix in (".md", ".markdown"):
-            title, drafts = _from_markdown(cleaned)
-        else:
-            title, drafts = _from_numbered_text(cleaned, start + 1)
-    if not drafts:
+        found = _text_document(path, text, simplified)
+    if not found.drafts:
         raise BankError(
             str(path),
-            "found no questions (expected `问题1：`, `Question 1:`, `Q1.`, Markdown headings, CSV or JSON)",
+            "found no questions (expected Markdown question headings, `问题1：` / `Question 1:` lines, "
+            "or CSV, JSON or YAML with a question column)",
         )
-    questions = []
-    for draft in drafts:
-        incomplete = bool(draft.reference) and not ENDS_SENTENCE.search(draft.reference)
-        if incomplete:
-            findings.append(
-                Finding(
-                    line=draft.line or 1,
-                    kind="truncated",
-                    original=draft.reference[-20:],
-                    note=f"question {draft.number}'s answer stops mid-sentence; marked incomplete",
-                )
-            )
-        questions.append(
-            Question(
-                id=f"q{draft.number}",
-                number=draft.number,
-                text=draft.text,
-                reference=draft.reference,
-                key_points=draft.key_points,
-                incomplete=incomplete,
-            )
+    findings = list(found.findings)
+    meta = found.meta
+    title = str(meta.get("title") or found.title or path.stem)
+    try:
+        bank = Bank(
+            id=bank_id or meta.get("id") or _slug(path.stem if has_cjk(title) else title),
+            title=title,
+            language=meta.get("language") or language,
+            role=str(meta.get("role", "")),
+            source=str(meta.get("source") or path.name),
+            version=str(meta.get("version", "1")),
+            questions=_questions(found.drafts, findings),
         )
-    title = meta.get("title") or title or path.stem
-    bank = Bank(
-        id=bank_id or meta.get("id") or _slug(path.stem if has_cjk(title) else title),
-        title=title,
-        language=meta.get("language") or language,
-        role=meta.get("role", ""),
-        source=meta.get("source") or path.name,
-        version=str(meta.get("version", "1")),
-        questions=questions,
-    )
-    return Imported(bank=bank, findings=findings)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise BankError(str(path), f"{where}: {error['msg']}; fix it in the document or pass --id") from None
+    return Imported(bank=bank, findings=findings, summary=found.summary)

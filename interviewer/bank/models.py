@@ -51,6 +51,9 @@ class Question(BaseModel):
     key_points: list[KeyPoint] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     incomplete: bool = Field(default=False, description="The reference is cut off in the source.")
+    follow_ups: list[str] = Field(
+        default_factory=list, description="Follow-up questions the bank's author wrote, asked first."
+    )
 
     @model_validator(mode="after")
     def _unique_point_ids(self) -> Question:
@@ -98,7 +101,11 @@ class Bank(BaseModel):
     @property
     def content_hash(self) -> str:
         """Changes when anything a grade depends on changes; recorded in every transcript."""
-        payload = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+        data = self.model_dump(mode="json")
+        for question in data["questions"]:  # a bank without written follow-ups hashes as before they existed
+            if not question["follow_ups"]:
+                del question["follow_ups"]
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     def question(self, number: int) -> Question:

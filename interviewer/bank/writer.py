@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from interviewer.bank.models import Bank, KeyPoint
+from interviewer.errors import BankError
 
 
 class _BankDumper(yaml.SafeDumper):
@@ -40,6 +43,8 @@ def _bank_data(bank: Bank) -> dict:
             del question["tags"]
         if not question["incomplete"]:
             del question["incomplete"]
+        if not question["follow_ups"]:
+            del question["follow_ups"]
     return data
 
 
@@ -79,7 +84,20 @@ FORMATS = {"yaml": to_yaml, "md": to_markdown, "csv": to_csv, "json": to_json}
 
 
 def write_bank(bank: Bank, path: str | Path, fmt: str = "yaml") -> Path:
+    """Written whole or not at all: a temporary file beside the target, then renamed over it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(FORMATS[fmt](bank), encoding="utf-8")
+    text = FORMATS[fmt](bank)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError as exc:
+        if "handle" in locals():
+            Path(handle.name).unlink(missing_ok=True)
+        raise BankError(
+            str(path), f"cannot write the bank there ({exc.strerror}); choose another file with -o"
+        ) from None
     return path

@@ -344,7 +344,11 @@ class Session:
             self.asked_for_specifics = True
         else:
             self.probed.add(decision.target.id)
-        probe = self._call("probe", turn, decision.target, combined, self.stream)
+        written = self.question.follow_ups  # the bank's own follow-ups come first, as written
+        if self.follow_ups <= len(written):
+            probe = written[self.follow_ups - 1]
+        else:
+            probe = self._call("probe", turn, decision.target, combined, self.stream)
         self.sink(
             FollowUp(
                 number=self.question.number,

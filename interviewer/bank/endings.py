@@ -1,0 +1,30 @@
+"""Whether a reference answer stops mid-sentence, read past the endings that are not prose: a
+closing HTML tag, a link or bare URL, a rule, a code fence, a table row, a "back to top" line."""
+
+from __future__ import annotations
+
+import re
+
+ENDS_SENTENCE = re.compile(r"[。！？!?.…」』”\")）)\]*_`~]\s*$")
+NOT_PROSE = re.compile(
+    r"^\s*(?:</?[a-z][^>]*>\s*)+$"  # only HTML tags: </details>, </p>
+    r"|^\s*(?:-{3,}|\*{3,}|_{3,})\s*$"  # a rule
+    r"|^\s*(?:```|~~~)"  # a code fence
+    r"|^\s*\|.*\|\s*$"  # a table row
+    r"|^\W*\[[^\]]*\]\([^)]*\)\W*$"  # a lone link, "back to top" included
+    r"|https?://\S+\s*\W?\s*$"  # ends in a URL
+    r"|^\s*!\[[^\]]*\]\([^)]*\)\s*$"  # an image
+    r"|^\s*(?:[-*+]|\d+[.)])\s+",  # a list item: a list ends where it ends
+    re.I,
+)
+
+
+def looks_cut(reference: str) -> bool:
+    """True when the last line of prose ends without closing its sentence."""
+    lines = [line for line in reference.strip().split("\n") if line.strip()]
+    if not lines:
+        return False
+    last = lines[-1]
+    if NOT_PROSE.search(last):
+        return False
+    return not ENDS_SENTENCE.search(last)
