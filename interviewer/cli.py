@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -82,9 +83,14 @@ def bank_show(name: str | None, as_json: bool) -> None:
     click.echo(f"{loaded.title}  [{loaded.id}, {loaded.language}, {len(loaded.questions)} questions]")
     for q in loaded.questions:
         mark = "  (reference cut off)" if q.incomplete else ""
-        click.echo(f"\n{q.number}. {q.text}{mark}")
+        tags = f"  [{', '.join(q.tags)}]" if q.tags else ""
+        click.echo(f"\n{q.number}. {q.text}{mark}{tags}")
+        if q.reference:
+            click.echo(textwrap.indent(q.reference, "   > "))
         for point in q.key_points:
             click.echo(f"   - {point.text}")
+        for follow_up in q.follow_ups:
+            click.echo(f"   ? {follow_up}")
 
 
 @bank.command("lint")
