@@ -29,6 +29,16 @@ SHAPES = {
     "numbered-list-exercises-en": (5, "What does the event loop do?", "What is printed first"),
     "tasklist-quiz-zh": (3, "下面哪种类型是不可变的？", "哪个关键字定义生成器？"),
     "sections-code-zh": (3, "css hack 原理是什么", "下面代码输出什么"),
+    "summary-questions-en": (
+        3,
+        "What does the uptime command show?",
+        "Why does TCP need a three-way handshake?",
+    ),
+    "bullet-questions-en": (
+        5,
+        "What did you learn yesterday or this week?",
+        'Describe what a "reset" style sheet does and why you would use one.',
+    ),
 }
 NAVIGATION = {
     "Table of Contents",
@@ -202,3 +212,20 @@ def test_the_cli_prints_the_summary_and_the_imported_bank_practises(tmp_path):
     )  # fmt: skip
     assert practice.exit_code == 0, practice.output
     assert json.loads(practice.stdout)["answered"] == 1
+
+
+def test_questions_in_details_summaries_keep_their_answers_and_sections():
+    result = imported("summary-questions-en")
+    assert result.summary == "3 questions in <details> summaries, each answer inside its block"
+    first, _, last = result.bank.questions
+    assert first.reference.startswith("How long the machine has been running") and first.tags == ["Linux"]
+    assert last.tags == ["Networking"] and "<b>" not in last.reference
+    assert "Show the diagram" not in [q.text for q in result.bank.questions]
+
+
+def test_questions_as_list_items_without_answers_are_imported_and_said_to_have_none():
+    result = imported("bullet-questions-en")
+    assert result.summary == "5 questions as list items, 4 without a reference answer"
+    assert [f.kind for f in result.findings].count("empty") == 4
+    assert result.bank.questions[2].text == "How do you keep up with new tools?"  # the link's words
+    assert not any("General Questions" in q.text for q in result.bank.questions)

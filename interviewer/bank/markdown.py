@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from interviewer.bank.clean import Finding
 from interviewer.bank.drafts import Draft, Found, key_points_from_lines
+from interviewer.bank.markdown_items import item_questions, summary_questions
 
 NUMBERING = re.compile(
     r"^\s*(?:(?:问题|問題|题目|Question|Q)\s*)?\d{1,4}\s*[.、:：)）]\s*|^\s*第\s*\d+\s*题[:：、.]?\s*", re.I
@@ -343,10 +344,15 @@ def from_markdown(text: str, tokens: list[Token] | None = None) -> Found:
     """Drafts from a Markdown document; no drafts when it has no question headings. `tokens`:
     the document already parsed (line for line the same: repairs never add or remove lines)."""
     lines = text.split("\n")
-    headings = find_headings(tokens if tokens is not None else PARSER.parse(text), lines)
+    tokens = tokens if tokens is not None else PARSER.parse(text)
+    headings = find_headings(tokens, lines)
     level = classify(headings) if headings else 0
     bounds = [h for h in headings if h.role != "body"]
     questions = [h for h in bounds if h.role == "question"]
+    title = next((h.text for h in headings if h.role == "title"), "")
+    other = _other_shapes(tokens, text, len(questions), title)
+    if other is not None:
+        return other
     if not questions:
         return Found(drafts=[])
     drafts, sections = [], []
@@ -362,5 +368,22 @@ def from_markdown(text: str, tokens: list[Token] | None = None) -> Found:
         draft.tags = [s.text for s in sections[-1:]]
         drafts.append(draft)
     summary, doubts = _summary(headings, level, questions)
-    title = next((h.text for h in headings if h.role == "title"), "")
     return Found(drafts=drafts, title=title, summary=summary, findings=_findings(headings) + doubts)
+
+
+def _other_shapes(tokens: list[Token], text: str, heading_questions: int, title: str) -> Found | None:
+    """Questions in <details> summaries or as list items, when they outnumber question headings."""
+    summaries = summary_questions(text, ASKS)
+    if len(summaries) >= 3 and len(summaries) > heading_questions:
+        where = f"{len(summaries)} questions in <details> summaries, each answer inside its block"
+        return Found(drafts=summaries, title=title, summary=where)
+    if heading_questions:
+        return None
+    items, findings = item_questions(tokens, text, ASKS)
+    if len(items) < 3:
+        return None
+    empty = sum(not d.reference for d in items)
+    where = f"{len(items)} questions as list items" + (
+        f", {empty} without a reference answer" if empty else ""
+    )
+    return Found(drafts=items, title=title, summary=where, findings=findings)
