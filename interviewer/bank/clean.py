@@ -238,7 +238,9 @@ def _looks_lost(text: str, index: int) -> bool:
 
 def substitute_words(text: str, line: int, findings: list[Finding]) -> str:
     """The word swaps listed in `rules.yaml`, each reported for review."""
-    for pattern, replacement, why in WORD_SWAPS:
+    for pattern, replacement, why, find in WORD_SWAPS:
+        if find not in text:
+            continue
 
         def swap(match: re.Match, replacement: str = replacement, text: str = text, why: str = why) -> str:
             context = text[max(0, match.start() - 6) : match.end() + 6]
@@ -257,12 +259,19 @@ def substitute_words(text: str, line: int, findings: list[Finding]) -> str:
     return text
 
 
+PAIRED = re.compile(f"\\(([^()（）]*[{CJK}][^()（）]*)\\)")
+OPENS = re.compile(f"\\((?=[{CJK}“‘])")
+BESIDE = re.compile(f"(?<=[{CJK}”“’‘）])[,:;?!]|[,:;?!](?=[{CJK}“‘（])")
+ASCII_MARKS = re.compile(r"[(),:;?!]")
+
+
 def fullwidth_punctuation(text: str) -> str:
     """Chinese text gets Chinese punctuation back where the site turned it into ASCII."""
-    pairs = re.compile(f"\\(([^()（）]*[{CJK}][^()（）]*)\\)")
-    while pairs.search(text):
-        text = pairs.sub(lambda m: f"（{m.group(1)}）", text)
-    text = re.sub(f"\\((?=[{CJK}“‘])", "（", text)
+    if not ASCII_MARKS.search(text):
+        return text
+    while PAIRED.search(text):
+        text = PAIRED.sub(lambda m: f"（{m.group(1)}）", text)
+    text = OPENS.sub("（", text)
     return _close_fullwidth(text)
 
 
@@ -276,10 +285,13 @@ def _close_fullwidth(text: str) -> str:
             char = "）" if stack.pop() == "（" else char
         out.append(char)
     text = "".join(out)
-    return re.sub(f"(?<=[{CJK}”“’‘）])[,:;?!]|[,:;?!](?=[{CJK}“‘（])", lambda m: FULLWIDTH[m.group(0)], text)
+    return BESIDE.sub(lambda m: FULLWIDTH[m.group(0)], text)
 
 
 def clean_line(text: str, line: int, findings: list[Finding], simplified: bool) -> str:
+    """Every repair a line may need; a plain ASCII line needs none (the common case, quickly)."""
+    if text.isascii():
+        return text
     text = strip_broken_pinyin(text, line, findings)
     text = strip_pinyin(text, line, findings)
     text = repair_mojibake(text, line, findings)

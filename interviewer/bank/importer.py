@@ -21,7 +21,7 @@ from interviewer.bank.endings import looks_cut
 from interviewer.bank.models import LANGUAGE_TAG, Bank, Question
 from interviewer.bank.rules import SITE_END, SITE_START
 from interviewer.errors import BankError
-from interviewer.text.chinese import count_cjk, has_cjk
+from interviewer.text.chinese import count_cjk, has_cjk, to_simplified
 
 HEADER = re.compile(r"(?:问题|問題|题目|題目|Question|Q)\s*(\d{1,3})\s*[:：.、]\s*", re.IGNORECASE)
 SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]")
@@ -166,6 +166,7 @@ def _text_document(path: Path, text: str, simplified: bool) -> Found:
     lines = text.split("\n")
     start, end = _strip_site_text(lines, findings)
     document = "\n".join(lines[start:end])
+    simplified = simplified and to_simplified(document) != document  # one look for the whole text
     tokens = markdown.PARSER.parse(document)
     cleaned = _clean_outside_code(document, tokens, start + 1, findings, simplified)
     found = Found(drafts=[])

@@ -2,24 +2,41 @@
 
 YAML is composed into nodes first so that a pydantic error on `questions[3].key_points` can be
 reported at the line a person would open in their editor.
+
+Parsing is the slow part (seconds for a bank of thousands of questions, where the commands
+themselves take a fraction of one), so a validated bank is kept, pickled, in the cache folder
+under the SHA-256 of the file's bytes and of the code that reads it: an edited file or a new
+version of the package is read again, an unchanged one is unpickled.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
-from functools import lru_cache
+import pickle
+import threading
+from collections import OrderedDict
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import pydantic
 import yaml
 from pydantic import ValidationError
 
+from interviewer import __version__
+from interviewer.bank import models
 from interviewer.bank.models import Bank
 from interviewer.errors import BankError, InterviewerError
 from interviewer.text import yamltext
 
 DEFAULT_BANK = "ecommerce-marketing-zh"
 BANK_SUFFIXES = (".yaml", ".yml", ".json")
+MEMORY_BANKS = 32  # pickled banks a long-running process (the web server) keeps in memory
+CACHED_BANKS = 64  # files in the cache folder; the least recently written go first
+_memory: OrderedDict[str, bytes] = OrderedDict()
+_memory_lock = threading.Lock()  # the web server loads banks from several threads
 
 
 def shipped_banks_dir() -> Path:
@@ -82,25 +99,88 @@ def parse_bank(text: str, source: str) -> Bank:
         raise BankError(source, f"{_describe(loc)}: {message}{more}", line) from None
 
 
+def cache_root() -> Path:
+    """`INTERVIEWER_CACHE_DIR`, else the XDG cache folder: where the embeddings are kept too."""
+    configured = os.environ.get("INTERVIEWER_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "interviewer"
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """What a pickled bank depends on besides the file: the model classes and their library."""
+    return f"{__version__}\0{pydantic.VERSION}\0".encode() + Path(models.__file__).read_bytes()
+
+
+def cache_key(raw: bytes) -> str:
+    return hashlib.sha256(_code_fingerprint() + b"\0" + raw).hexdigest()
+
+
+def _from_cache(key: str) -> tuple[Bank, bytes] | None:
+    """The bank pickled under `key` and its bytes, or None when there is none or it cannot be
+    read back. The cache is the user's own folder, written only by this code."""
+    try:
+        data = (cache_root() / "banks" / f"{key}.pickle").read_bytes()
+        bank = pickle.loads(data)
+    except Exception:  # a damaged entry of any kind is rebuilt, never fatal
+        return None
+    return (bank, data) if isinstance(bank, Bank) else None
+
+
+def _to_cache(key: str, data: bytes) -> None:
+    """Written whole or not at all (another process may be reading); a folder that cannot be
+    written only costs the next run a parse."""
+    folder = cache_root() / "banks"
+    part = folder / f"{key}.{os.getpid()}.part"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(data)
+        os.replace(part, folder / f"{key}.pickle")
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in entries[CACHED_BANKS:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            part.unlink()
+
+
+def _decoded(raw: bytes, source: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BankError(source, "not UTF-8 text; save the file as UTF-8", line) from None
+
+
 def load_bank_file(path: str | Path) -> Bank:
+    """A bank of its own for each caller (editing it never changes what the next caller gets),
+    from memory, from the cache folder, or parsed."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise BankError(str(path), f"cannot read the bank file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BankError(str(path), "not UTF-8 text; save the file as UTF-8", line) from None
-    return _parsed(text, str(path)).model_copy(deep=True)
-
-
-@lru_cache(maxsize=32)
-def _parsed(text: str, source: str) -> Bank:
-    """Parsing is the slow part; servers load the same bank on every request. Callers get a
-    copy, so editing a loaded bank never changes the cached one."""
-    return parse_bank(text, source)
+    key = cache_key(raw)
+    with _memory_lock:
+        data = _memory.get(key)
+        if data is not None:
+            _memory.move_to_end(key)
+    if data is not None:
+        return pickle.loads(data)
+    cached = _from_cache(key)
+    if cached:
+        bank, data = cached
+    else:
+        bank = parse_bank(_decoded(raw, str(path)), str(path))
+        data = pickle.dumps(bank, protocol=pickle.HIGHEST_PROTOCOL)
+        _to_cache(key, data)
+    with _memory_lock:
+        _memory[key] = data
+        while len(_memory) > MEMORY_BANKS:
+            _memory.popitem(last=False)
+    return bank
 
 
 def bank_files() -> list[Path]:

@@ -87,6 +87,8 @@ def heading_text(raw: str) -> tuple[str, bool]:
 def _details_tags(token: Token) -> tuple[int, int]:
     """How many <details> the token opens and closes."""
     text = token.content if token.type in ("html_block", "inline") else ""
+    if "details" not in text.lower():
+        return 0, 0
     if token.type == "inline":
         text = CODE_SPAN.sub("", text)  # `<details>` in inline code is not markup
     return len(re.findall(r"<details\b", text, re.I)), len(re.findall(r"</details\s*>", text, re.I))

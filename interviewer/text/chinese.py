@@ -47,7 +47,13 @@ def _t2s():
 
 
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text) if len(text) > 1 else _simplified_char(text)
+    """Simplified Chinese. The phrase-aware conversion is slow (pure Python), so it runs only on
+    text with a Han character that converts on its own; each character is checked once."""
+    if len(text) <= 1:
+        return _simplified_char(text)
+    if not any(_simplified_char(char) != char for char in set(CJK_CHAR.findall(text))):
+        return text
+    return _t2s().convert(text)
 
 
 @cache
