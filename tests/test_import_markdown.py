@@ -122,10 +122,29 @@ def test_code_is_kept_byte_for_byte_and_every_repair_outside_it_is_reported():
     result = imported("sections-code-zh")
     code = source[source.index("```js") : source.index("```\n\n输出") + 3]
     assert code in result.bank.questions[2].reference
-    assert "#once { _color: blue }" in result.bank.questions[0].reference
-    assert "差异（比如注释或前缀）" in result.bank.questions[0].reference
-    punctuation = [f for f in result.findings if f.kind == "punctuation"]
-    assert len(punctuation) == 2 and all(f.repaired for f in punctuation)
+    reference = result.bank.questions[0].reference
+    assert "#once { _color: blue }" in reference and "/* or #color: blue, 舊寫法 */" in reference
+    assert "给特定浏览器写专门的规则" in reference  # traditional characters in prose, simplified
+    assert "差异(比如注释或前缀)" in reference  # an author's own ASCII punctuation is kept
+    [traditional] = [f for f in result.findings if f.kind == "traditional"]
+    assert traditional.line == 9 and traditional.repaired == "simplified"
+    assert not [f for f in result.findings if f.kind in ("punctuation", "substitution", "mojibake")]
+
+
+def test_site_repairs_apply_to_site_documents_only(tmp_path):
+    """A sharing site's word swaps and ASCII punctuation are undone in its documents; in a
+    document someone wrote, "属性提供" and "(注释)" are the author's and stay."""
+    text = "### 1. props 是什么？\n\nVue 通过 props 属性提供了单向数据流(父到子)。\n"
+    path = tmp_path / "vue.md"
+    path.write_text(text, encoding="utf-8")
+    result = import_document(path)
+    assert result.bank.questions[0].reference == "Vue 通过 props 属性提供了单向数据流(父到子)。"
+    assert not result.findings
+    site = tmp_path / "site.txt"
+    site.write_text("文档简介\n问题1：props 是什么？\nVue 通过 AI 自动提供了答案(父到子)。\n温馨提示\n", "utf-8")
+    repaired = import_document(site)
+    assert repaired.bank.questions[0].reference == "Vue 通过 AI 自动生成了答案（父到子）。"
+    assert {f.kind for f in repaired.findings} >= {"site-text", "substitution", "punctuation"}
 
 
 def test_links_and_urls_are_never_rewritten():

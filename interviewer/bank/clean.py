@@ -231,7 +231,7 @@ def repair_mojibake(text: str, line: int, findings: list[Finding]) -> str:
 def _looks_lost(text: str, index: int) -> bool:
     """A `?` glued between Chinese characters that the repair could not explain."""
     after = text[index + 1 : index + 2]
-    if after == "":  # a half-width `?` ending a line closes a question; it is not damage
+    if after == "" or after.isspace():  # a half-width `?` ending a sentence closes a question
         return False
     return after == "?" or not (is_cjk(after) or (after.isascii() and after.isalnum()) or after in '“”"')
 
@@ -288,16 +288,19 @@ def _close_fullwidth(text: str) -> str:
     return BESIDE.sub(lambda m: FULLWIDTH[m.group(0)], text)
 
 
-def clean_line(text: str, line: int, findings: list[Finding], simplified: bool) -> str:
-    """Every repair a line may need; a plain ASCII line needs none (the common case, quickly)."""
+def clean_line(text: str, line: int, findings: list[Finding], simplified: bool, site: bool = True) -> str:
+    """Every repair a line may need; a plain ASCII line needs none (the common case, quickly).
+    `site`: the document came through a sharing site, whose word swaps and ASCII punctuation are
+    undone too; in a document someone wrote, those are the author's own and stay."""
     if text.isascii():
         return text
     text = strip_broken_pinyin(text, line, findings)
     text = strip_pinyin(text, line, findings)
     text = repair_mojibake(text, line, findings)
     text = strip_pinyin(text, line, findings)  # those that followed a damaged run
-    text = substitute_words(text, line, findings)
-    if has_cjk(text):
+    if site:
+        text = substitute_words(text, line, findings)
+    if site and has_cjk(text):
         fixed = fullwidth_punctuation(text)
         if fixed != text:
             at = next(i for i, (a, b) in enumerate(zip(text, fixed, strict=False)) if a != b)

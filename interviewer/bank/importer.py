@@ -118,7 +118,7 @@ def _strip_site_text(lines: list[str], findings: list[Finding]) -> tuple[int, in
 
 
 def _clean_outside_code(
-    text: str, tokens: list, first: int, findings: list[Finding], simplified: bool
+    text: str, tokens: list, first: int, findings: list[Finding], simplified: bool, site: bool
 ) -> str:
     """Repair prose line by line; code blocks and inline code stay byte for byte."""
     lines = text.split("\n")
@@ -136,7 +136,7 @@ def _clean_outside_code(
         pieces = [line[edges[i] : edges[i + 1]] for i in range(len(edges) - 1)]  # prose, kept, prose…
         out.append(
             "".join(
-                clean_line(piece, first + index, findings, simplified) if i % 2 == 0 else piece
+                clean_line(piece, first + index, findings, simplified, site) if i % 2 == 0 else piece
                 for i, piece in enumerate(pieces)
             )
         )
@@ -168,7 +168,8 @@ def _text_document(path: Path, text: str, simplified: bool) -> Found:
     document = "\n".join(lines[start:end])
     simplified = simplified and to_simplified(document) != document  # one look for the whole text
     tokens = markdown.PARSER.parse(document)
-    cleaned = _clean_outside_code(document, tokens, start + 1, findings, simplified)
+    site = bool(start) or end < len(lines) or bool(HEADER.search(document) and path.suffix.lower() == ".txt")
+    cleaned = _clean_outside_code(document, tokens, start + 1, findings, simplified, site)
     found = Found(drafts=[])
     if path.suffix.lower() in (".md", ".markdown") or not HEADER.search(cleaned):
         found = markdown.from_markdown(cleaned, tokens)

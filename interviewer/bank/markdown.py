@@ -145,7 +145,8 @@ def classify(headings: list[Heading]) -> int:
     """Give each heading its role; returns the question level (0 when there is none)."""
     candidates = [h for h in headings if not h.in_details and not h.in_item_body]
     levels = [h.level for h in candidates]
-    if levels.count(min(levels, default=0)) == 1 and candidates and candidates[0].level == min(levels):
+    lone_top = levels.count(min(levels, default=0)) == 1 and candidates and candidates[0].level == min(levels)
+    if lone_top and (candidates[0].level == 1 or not candidates[0].asks):  # a lone question is no title
         candidates[0].role = "title"
         candidates = candidates[1:]
     _skip_navigation(candidates)
