@@ -30,8 +30,8 @@ SHAPES = {
     "tasklist-quiz-zh": (3, "下面哪种类型是不可变的？", "哪个关键字定义生成器？"),
     "sections-code-zh": (3, "css hack 原理是什么", "下面代码输出什么"),
     "summary-questions-en": (
-        3,
-        "What does the uptime command show?",
+        4,
+        "What does the `uptime` command show?",
         "Why does TCP need a three-way handshake?",
     ),
     "bullet-questions-en": (
@@ -141,7 +141,9 @@ def test_site_repairs_apply_to_site_documents_only(tmp_path):
     assert result.bank.questions[0].reference == "Vue 通过 props 属性提供了单向数据流(父到子)。"
     assert not result.findings
     site = tmp_path / "site.txt"
-    site.write_text("文档简介\n问题1：props 是什么？\nVue 通过 AI 自动提供了答案(父到子)。\n温馨提示\n", "utf-8")
+    site.write_text(
+        "文档简介\n问题1：props 是什么？\nVue 通过 AI 自动提供了答案(父到子)。\n温馨提示\n", "utf-8"
+    )
     repaired = import_document(site)
     assert repaired.bank.questions[0].reference == "Vue 通过 AI 自动生成了答案（父到子）。"
     assert {f.kind for f in repaired.findings} >= {"site-text", "substitution", "punctuation"}
@@ -235,8 +237,13 @@ def test_the_cli_prints_the_summary_and_the_imported_bank_practises(tmp_path):
 
 def test_questions_in_details_summaries_keep_their_answers_and_sections():
     result = imported("summary-questions-en")
-    assert result.summary == "3 questions in <details> summaries, each answer inside its block"
-    first, _, last = result.bank.questions
+    assert (
+        result.summary
+        == "4 questions in <details> summaries, each answer inside its block; 1 without a reference answer"
+    )
+    first, _, unanswered, last = result.bank.questions
+    assert unanswered.text == "True or False? Only root can send a signal with `kill -0 <PID>`"
+    assert unanswered.reference == "" and [f.kind for f in result.findings] == ["empty"]
     assert first.reference.startswith("How long the machine has been running") and first.tags == ["Linux"]
     assert last.tags == ["Networking"] and "<b>" not in last.reference
     assert "Show the diagram" not in [q.text for q in result.bank.questions]

@@ -49,6 +49,7 @@ SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I | re.S)
 WRAPPER = re.compile(r"\s*</?(?:details|summary|p|div|center)\b[^>]*>\s*", re.I)
 HTML_TAG = re.compile(r"<[^>]+>")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 OPTION = re.compile(r"^\s*[-*+]\s+\[( |x|X)\]\s+(.*)$")
 KEY_POINTS = re.compile(
@@ -203,10 +204,31 @@ def _under(headings: list[Heading], position: int) -> list[Heading]:
     return below
 
 
+def _in_code(lines: list[str]) -> list[bool]:
+    """Which lines sit inside a fenced code block (fences included): never touched."""
+    inside, fence, marks = False, "", []
+    for line in lines:
+        opening = FENCE.match(line)
+        if opening and (
+            not inside or (opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence))
+        ):
+            marks.append(True)
+            inside, fence = not inside, opening.group(1)
+            continue
+        marks.append(inside)
+    return marks
+
+
 def _clean_body(lines: list[str]) -> list[str]:
     """The answer's own lines: no comments, no "back to top" links, no trailing rules."""
-    text = COMMENT.sub("", textwrap.dedent("\n".join(lines)))
-    kept = [line for line in text.split("\n") if not BACK_TO_TOP.match(line.strip())]
+    lines = textwrap.dedent("\n".join(lines)).split("\n")
+    code = _in_code(lines)
+    text = "\n".join(line if code[i] else COMMENT.sub("", line) for i, line in enumerate(lines))
+    kept = [
+        line
+        for i, line in enumerate(text.split("\n"))
+        if (i < len(code) and code[i]) or not BACK_TO_TOP.match(line.strip())
+    ]
     while kept and (not kept[-1].strip() or RULE.match(kept[-1])):
         kept.pop()
     while kept and not kept[0].strip():
@@ -236,10 +258,30 @@ def _answer_details(lines: list[str]) -> tuple[int, int, int] | None:
     return None
 
 
+def _outside_code_spans(line: str, change) -> str:
+    """Apply `change` to the line but not to its `inline code`."""
+    pieces = re.split(r"((`+).+?\2)", line)
+    out = []
+    for index in range(0, len(pieces), 3):
+        out.append(change(pieces[index]))
+        if index + 1 < len(pieces):
+            out.append(pieces[index + 1])
+    return "".join(out)
+
+
 def _plain(lines: list[str]) -> str:
-    """Markdown for the bank file: summaries become their own line, wrapper tags go."""
-    out = [SUMMARY.sub(lambda m: HTML_TAG.sub("", m.group(1)).strip(), line) for line in lines]
-    out = [WRAPPER.sub("", line) if not TAG_LINE.match(line) else "" for line in out]
+    """Markdown for the bank file: summaries become their own line, wrapper tags go; code stays
+    byte for byte."""
+    code = _in_code(lines)
+    out = []
+    for line, in_code in zip(lines, code, strict=True):
+        if in_code:
+            out.append(line)
+            continue
+        line = SUMMARY.sub(lambda m: HTML_TAG.sub("", m.group(1)).strip(), line)
+        out.append(
+            _outside_code_spans(line, lambda part: WRAPPER.sub("", part)) if not TAG_LINE.match(line) else ""
+        )
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
@@ -376,10 +418,11 @@ def from_markdown(text: str, tokens: list[Token] | None = None) -> Found:
 
 def _other_shapes(tokens: list[Token], text: str, heading_questions: int, title: str) -> Found | None:
     """Questions in <details> summaries or as list items, when they outnumber question headings."""
-    summaries = summary_questions(text, ASKS)
+    summaries, empty = summary_questions(text)
     if len(summaries) >= 3 and len(summaries) > heading_questions:
         where = f"{len(summaries)} questions in <details> summaries, each answer inside its block"
-        return Found(drafts=summaries, title=title, summary=where)
+        where += f"; {len(empty)} without a reference answer" if empty else ""
+        return Found(drafts=summaries, title=title, summary=where, findings=empty)
     if heading_questions:
         return None
     items, findings = item_questions(tokens, text, ASKS)

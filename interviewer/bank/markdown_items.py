@@ -13,9 +13,20 @@ from interviewer.bank.clean import Finding
 from interviewer.bank.drafts import Draft
 
 DETAILS = re.compile(r"<details[^>]*>\s*<summary[^>]*>(?P<q>.*?)</summary>(?P<a>.*?)</details>", re.S | re.I)
-TAG = re.compile(r"<[^>]+>")
+TAG = re.compile(r"</?(?:b|strong|i|em|u|br|p|div|span|summary|details|a|img|sup|sub|center)\b[^>]*>", re.I)
+CODE_TAG = re.compile(r"<code>(.*?)</code>", re.I | re.S)
+UI_WORDS = re.compile(
+    r"^(?:show|hide|expand|collapse|view|see|click|answer|answers|solution|details|more|展开|收起|答案|查看|点击)\b",
+    re.I,
+)
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def _text(html: str) -> str:
+    """Text from a summary or answer: `<code>` becomes backticks, formatting tags go, and
+    anything else in angle brackets (`kill -0 <PID>`) is kept as written."""
+    return TAG.sub("", CODE_TAG.sub(lambda m: f"`{m.group(1)}`", html)).strip()
 
 
 def _asks(text: str, pattern: re.Pattern) -> bool:
@@ -31,26 +42,32 @@ def _section_at(lines: list[str], line: int) -> list[str]:
     return []
 
 
-def summary_questions(text: str, asks: re.Pattern) -> list[Draft]:
-    """Questions asked in <details> summaries, their answers inside (devops-exercises' shape)."""
+def summary_questions(text: str) -> tuple[list[Draft], list[Finding]]:
+    """Questions asked in <details> summaries, their answers inside (devops-exercises' shape);
+    any summary but a button's words ("Show", "Answer", "展开") is a question, asked or not."""
     lines = text.split("\n")
-    drafts = []
+    drafts: list[Draft] = []
+    findings: list[Finding] = []
     for match in DETAILS.finditer(text):
-        question = TAG.sub("", match.group("q")).strip()
-        if not question or not _asks(question, asks):
+        question = _text(match.group("q"))
+        if not question or UI_WORDS.match(question):
             continue
-        answer = TAG.sub("", re.sub(r"<br\s*/?>", "\n", match.group("a"))).strip()
+        answer = _text(re.sub(r"<br\s*/?>", "\n", match.group("a")))
         line = text[: match.start()].count("\n")
+        reference = textwrap.dedent(answer).strip()
+        if not reference:
+            note = "no reference answer in the document; add one before grading against it"
+            findings.append(Finding(line=line + 1, kind="empty", original=question[:40], note=note))
         drafts.append(
             Draft(
                 number=len(drafts) + 1,
                 text=question,
-                reference=textwrap.dedent(answer).strip(),
+                reference=reference,
                 line=line + 1,
                 tags=_section_at(lines, line),
             )
         )
-    return drafts
+    return drafts, findings
 
 
 def item_questions(tokens: list[Token], text: str, asks: re.Pattern) -> tuple[list[Draft], list[Finding]]:
