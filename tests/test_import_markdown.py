@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from interviewer.bank.importer import import_document
 from interviewer.cli import cli
+from interviewer.errors import BankError
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -161,7 +162,7 @@ def test_endings_that_are_not_prose_are_not_called_truncated():
             ends_in_markup = re.search(r"</\w+>$|https?://\S+$|^-{3,}$|^```$|Back to Top|\)\*\*$", last)
             assert not (question.incomplete and ends_in_markup), (name, question.number, last)
     marked = [q.number for q in imported("react-sudheerj").bank.questions if q.incomplete]
-    assert marked == [4]  # "**Note:** JSX is stricter than HTML": the source's own missing full stop
+    assert marked == []  # "**Note:** JSX is stricter than HTML" lacks its full stop, but is whole
 
 
 def test_the_summary_says_where_the_questions_were_found():
@@ -171,7 +172,10 @@ def test_the_summary_says_where_the_questions_were_found():
 
 
 def test_a_doubtful_structure_is_reported():
-    text = "# Notes\n\n## Setup\n\ntext\n\n## Usage\n\nmore\n\n## Why use it?\n\nbecause\n"
+    text = (
+        "# Notes\n\n## Setup\n\ntext\n\n## Usage\n\nmore\n\n## Why use it?\n\nbecause\n\n"
+        "## How do I install it?\n\npip\n\n## Changes\n\nnone\n"
+    )
     path = DATA.parent / "doubt.md"
     try:
         path.write_text(text, encoding="utf-8")
@@ -255,3 +259,40 @@ def test_questions_as_list_items_without_answers_are_imported_and_said_to_have_n
     assert [f.kind for f in result.findings].count("empty") == 4
     assert result.bank.questions[2].text == "How do you keep up with new tools?"  # the link's words
     assert not any("General Questions" in q.text for q in result.bank.questions)
+
+
+def test_a_link_list_is_not_a_bank(tmp_path):
+    text = "# Awesome interviews\n\n## Databases\n\n* [MySQL questions](https://example.org/a)\n"
+    text += "* [Redis questions](https://example.org/b)\n\n## Design Patterns\n\n* [Patterns](https://example.org/c)\n"
+    text += "* [More patterns](https://example.org/d)\n"
+    path = tmp_path / "awesome.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError, match="found no questions"):
+        import_document(path)
+
+
+def test_numbered_headings_inside_an_answer_are_not_sub_questions(tmp_path):
+    text = "## 1. How do containers talk to each other?\n\nOver a network.\n\n#### 1. By container IP\n\n"
+    text += "Use the address.\n\n#### 2. By container name\n\nUse a user-defined network.\n\n"
+    text += "## 2. What is a volume?\n\nStorage that outlives a container.\n"
+    path = tmp_path / "docker.md"
+    path.write_text(text, encoding="utf-8")
+    first, second = import_document(path).bank.questions
+    assert "#### 2. By container name" in first.reference and not first.incomplete
+    assert second.text == "What is a volume?"
+
+
+def test_a_question_list_takes_every_item_and_nested_questions_become_follow_ups(tmp_path):
+    text = "## JS\n\n* What is event loop?\n  * What is the difference between call stack and task queue?\n"
+    text += "* Make this work:\n* Why use strict mode?\n* [判断如下边框的颜色，并解释为什么[代码]？](https://example.org/2415)\n"
+    path = tmp_path / "h5bp.md"
+    path.write_text(text, encoding="utf-8")
+    questions = import_document(path).bank.questions
+    assert [q.text for q in questions] == [
+        "What is event loop?",
+        "Make this work:",
+        "Why use strict mode?",
+        "判断如下边框的颜色，并解释为什么[代码]？",
+    ]
+    assert questions[0].follow_ups == ["What is the difference between call stack and task queue?"]
+    assert questions[0].reference == ""

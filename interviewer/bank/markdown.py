@@ -27,8 +27,8 @@ NUMBERING = re.compile(
 )
 ASKS = re.compile(
     r"[?？]\s*$|^(?:what|how|why|when|where|which|who|whom|whose|is|are|can|could|should|would|will|do|"
-    r"does|did|explain|describe|define|compare|list|name|give|tell|write|implement|design|discuss|"
-    r"differentiate|distinguish)\b|difference between|什么|如何|为什么|为何|怎么|怎样|哪些|哪个|是否|能否|"
+    r"does|did|explain|describe|define|compare|give|tell|write|implement|discuss|differentiate|distinguish)\b|"
+    r"^(?:design|list|name|build|create)\s+(?:a|an|the|some|all|two|three|\d+)\b|difference between|什么|如何|为什么|为何|怎么|怎样|哪些|哪个|是否|能否|"
     r"^请|说说|谈谈|简述|简要|介绍一下|解释|区别|输出|有何|有哪|哪里|哪儿|多少|几种|几个",
     re.I,
 )
@@ -49,6 +49,7 @@ SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.I | re.S)
 WRAPPER = re.compile(r"\s*</?(?:details|summary|p|div|center)\b[^>]*>\s*", re.I)
 HTML_TAG = re.compile(r"<[^>]+>")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
+LINK_MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 OPTION = re.compile(r"^\s*[-*+]\s+\[( |x|X)\]\s+(.*)$")
@@ -73,9 +74,16 @@ class Heading:
     numbered: bool = False
     role: str = "body"  # title, question, section, navigation, body
 
+    links_only: bool = False  # what follows it is a list or table of links: a contents or link list
+
     @property
     def asks(self) -> bool:
-        return self.numbered or bool(ASKS.search(self.text))
+        return self.numbered or self.asks_in_words
+
+    @property
+    def asks_in_words(self) -> bool:
+        """Worded as a question; below the question level a number alone ("#### 1. By IP") is not."""
+        return bool(ASKS.search(self.text))
 
 
 def heading_text(raw: str) -> tuple[str, bool]:
@@ -153,20 +161,35 @@ def classify(headings: list[Heading]) -> int:
     _skip_navigation(candidates)
     open_ = [h for h in candidates if h.role == "body"]
     counts = {level: sum(h.asks for h in open_ if h.level == level) for level in {h.level for h in open_}}
-    if not counts or max(counts.values()) == 0:
+    if not counts or max(counts.values()) < min(2, len(open_)):  # one "Design Patterns" is no bank
         return 0
     most = max(counts.values())  # the shallowest level with a fair share: sub-questions may outnumber
     level = min(lv for lv, n in counts.items() if n * 2 >= most)
     deeper = _sub_question_levels(open_, level)
     for position, heading in enumerate(open_):
-        holds = any(other.asks for other in _under(open_, position))
+        holds = any(other.asks_in_words for other in _under(open_, position))
         if heading.level == level:
             heading.role = "section" if holds and not heading.asks else "question"
-        elif heading.asks or heading.level in deeper:  # sub-questions read alike, asked or not
+        elif (heading.asks if heading.level < level else heading.asks_in_words) or heading.level in deeper:
             heading.role = "question"
         elif heading.level < level:
             heading.role = "section"
     return level
+
+
+def _mark_link_lists(headings: list[Heading], lines: list[str]) -> None:
+    """A heading followed only by links (a table of contents, an awesome-list section) heads no
+    answer, whatever its name."""
+    for heading, following in zip(headings, [*headings[1:], None], strict=True):
+        end = following.line if following else len(lines)
+        links = other = 0
+        for line in lines[heading.end : end]:
+            rest = re.sub(r"[|*+\-\d.、:\s]", "", LINK_MARKUP.sub("", line))
+            if LINK_MARKUP.search(line) and len(rest) <= 3:
+                links += 1
+            elif rest:
+                other += 1
+        heading.links_only = links >= 2 and links >= 4 * other
 
 
 def _sub_question_levels(headings: list[Heading], level: int) -> set[int]:
@@ -177,7 +200,7 @@ def _sub_question_levels(headings: list[Heading], level: int) -> set[int]:
     for heading in headings:
         parents = [p for p in parents if p.level < heading.level]
         if heading.level > level and parents and parents[-1].level == level and parents[-1].asks:
-            under.setdefault(heading.level, []).append(heading.asks)
+            under.setdefault(heading.level, []).append(heading.asks_in_words)
         parents.append(heading)
     return {lv for lv, asks in under.items() if len(asks) >= 2 and sum(asks) * 2 >= len(asks)}
 
@@ -190,7 +213,8 @@ def _skip_navigation(candidates: list[Heading]) -> None:
             heading.role = "navigation"
             continue
         skip_to = None
-        if NAVIGATION.match(re.sub(r"[\W_]+$", "", heading.text).strip()):
+        named = NAVIGATION.match(re.sub(r"[\W_]+$", "", heading.text).strip())
+        if named or (heading.links_only and not heading.asks_in_words):
             heading.role, skip_to = "navigation", heading.level
 
 
@@ -391,6 +415,7 @@ def from_markdown(text: str, tokens: list[Token] | None = None) -> Found:
     lines = text.split("\n")
     tokens = tokens if tokens is not None else PARSER.parse(text)
     headings = find_headings(tokens, lines)
+    _mark_link_lists(headings, lines)
     level = classify(headings) if headings else 0
     bounds = [h for h in headings if h.role != "body"]
     questions = [h for h in bounds if h.role == "question"]

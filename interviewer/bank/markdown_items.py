@@ -70,32 +70,55 @@ def summary_questions(text: str) -> tuple[list[Draft], list[Finding]]:
     return drafts, findings
 
 
+def _item_text(line: str) -> str:
+    """A list item's first line as a question: no marker, no link markup (the link's words)."""
+    text = re.sub(r"^\s*(?:[-*+]|\d{1,4}[.)])\s+", "", line).strip()
+    whole = re.match(r"^\[(.*)\]\([^)]*\)\s*$", text)  # greedy: "[why [code]?](url)" keeps "why [code]?"
+    text = whole.group(1) if whole else LINK.sub(r"\1", text)
+    return TAG.sub("", text).strip().strip("*_").strip()
+
+
+def _items(tokens: list[Token], lines: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Top-level list items grouped by list: (first line, end line, text); contents links skipped."""
+    lists: list[list[tuple[int, int, str]]] = []
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open") and token.level == 0:
+            lists.append([])
+        elif token.type == "list_item_open" and token.level == 1 and token.map and lists:
+            start, end = token.map
+            if "](#" not in lines[start]:
+                lists[-1].append((start, end, _item_text(lines[start])))
+    return lists
+
+
 def item_questions(tokens: list[Token], text: str, asks: re.Pattern) -> tuple[list[Draft], list[Finding]]:
-    """Questions that are list items, with whatever is nested under them as the answer."""
+    """Questions that are list items, in lists where at least half the items ask (the rest of
+    such a list too: "Make this work:"); nested items that ask are the question's follow-ups,
+    anything else nested is its answer."""
     lines = text.split("\n")
     drafts: list[Draft] = []
     findings: list[Finding] = []
-    for index, token in enumerate(tokens):
-        if token.type != "list_item_open" or not token.map or token.level > 1:
+    for items in _items(tokens, lines):
+        if not items or sum(_asks(t, asks) for _, _, t in items) * 2 < len(items):
             continue
-        inline = next((t for t in tokens[index + 1 : index + 4] if t.type == "inline"), None)
-        if inline is None:
-            continue
-        first, _, rest = inline.content.partition("\n")
-        question = LINK.sub(r"\1", TAG.sub("", first)).strip().strip("*_").strip()
-        if not question or not _asks(question, asks):
-            continue
-        start, end = token.map
-        body = textwrap.dedent("\n".join([rest, *lines[start + 1 + rest.count("\n") + bool(rest) : end]]))
-        draft = Draft(
-            number=len(drafts) + 1,
-            text=question,
-            reference=body.strip(),
-            line=start + 1,
-            tags=_section_at(lines, start),
-        )
-        if not draft.reference:
-            note = "no reference answer in the document; add one before grading against it"
-            findings.append(Finding(line=start + 1, kind="empty", original=question[:40], note=note))
-        drafts.append(draft)
+        for start, end, question in items:
+            if not question:
+                continue
+            nested = textwrap.dedent("\n".join(lines[start + 1 : end])).split("\n")
+            follow_ups = [
+                _item_text(n) for n in nested if re.match(r"^\s*[-*+]\s", n) and _asks(_item_text(n), asks)
+            ]
+            body = [n for n in nested if not (re.match(r"^\s*[-*+]\s", n) and _item_text(n) in follow_ups)]
+            draft = Draft(
+                len(drafts) + 1,
+                question,
+                "\n".join(body).strip(),
+                line=start + 1,
+                tags=_section_at(lines, start),
+            )
+            draft.follow_ups = follow_ups
+            if not draft.reference:
+                note = "no reference answer in the document; add one before grading against it"
+                findings.append(Finding(line=start + 1, kind="empty", original=question[:40], note=note))
+            drafts.append(draft)
     return drafts, findings
