@@ -296,3 +296,15 @@ def test_a_question_list_takes_every_item_and_nested_questions_become_follow_ups
     ]
     assert questions[0].follow_ups == ["What is the difference between call stack and task queue?"]
     assert questions[0].reference == ""
+
+
+def test_question_lines_without_numbers_and_front_matter():
+    result = imported("question-lines-en")
+    assert result.bank.title == "Coding warm-ups"
+    questions = result.bank.questions
+    assert [first_line(q) for q in questions] == [
+        "What does `[] + {}` evaluate to?",
+        "How would you make this call work?",
+        "Why does the loop below print 3 three times?",
+    ]
+    assert "sum(1)(2); // 3" in questions[1].text and questions[1].reference == ""

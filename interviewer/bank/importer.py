@@ -23,7 +23,11 @@ from interviewer.bank.rules import SITE_END, SITE_START
 from interviewer.errors import BankError
 from interviewer.text.chinese import count_cjk, has_cjk, to_simplified
 
-HEADER = re.compile(r"(?:问题|問題|题目|題目|Question|Q)\s*(\d{1,3})\s*[:：.、]\s*", re.IGNORECASE)
+HEADER = re.compile(
+    r"(?:问题|問題|题目|題目|Question|Q)\s*(\d{1,3})\s*[:：.、]\s*|(?m:^)(?:问题|問題|题目|Question)\s*[:：]\s*",
+    re.IGNORECASE,
+)
+FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]")
 ASKS = re.compile(r"^\s*(请|請|Please|Explain|Describe|Give)", re.IGNORECASE)
 LETTER = re.compile(r"[^\W\d_]")
@@ -81,7 +85,10 @@ def _from_numbered_text(text: str, first_line: int) -> tuple[str, list[Draft]]:
                 question, reference = split_question(question)
         else:
             question, reference = split_question(block)
-        drafts.append(Draft(number=int(match.group(1)), text=question, reference=reference, line=line))
+        if re.fullmatch(r"\s*(```|~~~).*\1\s*", reference, re.S):  # only code: it is what is asked about
+            question, reference = f"{question}\n\n{reference.strip()}", ""
+        number = int(match.group(1)) if match.group(1) else index + 1
+        drafts.append(Draft(number=number, text=question, reference=reference, line=line))
     return (title[0].strip() if title else ""), drafts
 
 
@@ -163,6 +170,9 @@ def read_document(path: Path) -> str:
 def _text_document(path: Path, text: str, simplified: bool) -> Found:
     """Markdown or numbered text, repaired outside code, site wrapping removed."""
     findings: list[Finding] = []
+    front = FRONT_MATTER.match(text)  # a static site's front matter: its title, and blank lines
+    if front:
+        text = "\n" * front.group(0).count("\n") + text[front.end() :]
     lines = text.split("\n")
     start, end = _strip_site_text(lines, findings)
     document = "\n".join(lines[start:end])
@@ -178,6 +188,8 @@ def _text_document(path: Path, text: str, simplified: bool) -> Found:
         summary = f"{len(drafts)} questions numbered like 问题1： / Question 1: in the text"
         found = Found(drafts=drafts, title=title, summary=summary)
     found.findings = findings + found.findings
+    title = re.search(r"^title:\s*(.+)$", front.group(1), re.M) if front else None
+    found.title = found.title or (title.group(1).strip().strip("\"'") if title else "")
     return found
 
 

@@ -180,7 +180,7 @@ def classify(headings: list[Heading]) -> int:
 def _mark_link_lists(headings: list[Heading], lines: list[str]) -> None:
     """A heading followed only by links (a table of contents, an awesome-list section) heads no
     answer, whatever its name."""
-    for heading, following in zip(headings, [*headings[1:], None], strict=True):
+    for heading, following in zip(headings, [*headings[1:], None], strict=False):
         end = following.line if following else len(lines)
         links = other = 0
         for line in lines[heading.end : end]:
