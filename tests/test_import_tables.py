@@ -3,6 +3,7 @@ answers, and a finding for every guess; the figures come from each excerpt's ups
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,16 @@ def test_unreadable_files_name_the_line_and_the_fix(reader, text, line, message)
     with pytest.raises(BankError, match=message) as error:
         reader(text, "bank.txt")
     assert error.value.line == line
+
+
+def test_json_of_categories_each_a_list_of_questions():
+    text = json.dumps(
+        {"java-集合": ["HashMap 如何扩容？", "ArrayList 和 LinkedList 的区别？"], "MySQL": ["什么是索引？"]}
+    )
+    found = from_json(text, "cats.json")
+    assert [(d.text, d.tags) for d in found.drafts] == [
+        ("HashMap 如何扩容？", ["java-集合"]),
+        ("ArrayList 和 LinkedList 的区别？", ["java-集合"]),
+        ("什么是索引？", ["MySQL"]),
+    ]
+    assert "an object of 2 categories" in found.summary

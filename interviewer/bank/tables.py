@@ -556,6 +556,17 @@ def _split_top(data: object, source: str, keys: _Keys) -> tuple[list, dict, list
     """The items, the bank's own metadata, the tags every question gets, and the shape's name."""
     if isinstance(data, list):
         return data, {}, [], "a list of questions"
+    groups = {k: v for k, v in data.items() if k not in META_KEYS} if isinstance(data, dict) else {}
+    if groups and _questions_key(data) is None and all(isinstance(v, list) for v in groups.values()):
+        items = [  # {"java-集合": ["…?", …], …}: each key is the category of its questions
+            {**item, "category": item.get("category", name)}
+            if isinstance(item, dict)
+            else {"question": item, "category": name}
+            for name, value in groups.items()
+            for item in value
+        ]
+        meta = {k: v for k, v in data.items() if k in META_KEYS}
+        return items, meta, [], f"an object of {len(groups)} categories, each a list"
     if not isinstance(data, dict) or (key := _questions_key(data)) is None:
         found = ", ".join(map(str, data)) if isinstance(data, dict) else type(data).__name__
         found = "nothing" if data is None else found
