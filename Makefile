@@ -49,6 +49,7 @@ test: $(STAMP) $(MODEL_SERVER) $(QWEN) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/big_bank.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
