@@ -15,8 +15,8 @@ from interviewer.bank.models import Bank, KeyPoint
 from interviewer.errors import BankError
 
 
-class _BankDumper(yaml.SafeDumper):
-    pass
+class _BankDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """libyaml's emitter when PyYAML has it (several times faster on big banks), else Python's."""
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
