@@ -125,7 +125,7 @@ def render_summary(console: Console, summary: Summary, language: str) -> None:
             score = "—" if result.score is None else f"{result.score:g}"
             if result.skipped:
                 score += " (skip)"
-            table.add_row(str(result.number), score, escape(result.text[:60]))
+            table.add_row(str(result.number), score, escape(result.text.split("\n")[0][:60]))
         console.print(table)
     if summary.work_on:
         console.print(f"[bold]{escape(say(language, 'work_on'))}[/bold]")
