@@ -177,4 +177,3 @@ AnyEvent = Annotated[
     Field(discriminator="type"),
 ]
 EVENT = TypeAdapter(AnyEvent)
-EVENT_TYPES = tuple(model.model_fields["type"].default for model in AnyEvent.__origin__.__args__)

@@ -37,7 +37,6 @@ GRADER = (
 )
 MACHINE = r"\b(?:ai|llm|gpt|language model|model|bot|system|assistant|agent)\b|系统|模型|程序|机器人|人工智能"
 AGENT = f"(?:{GRADER}|{MACHINE})"
-GRADER_RE = _words(GRADER)
 # Speaking to it: "Evaluator: …", "Reviewer, …", "note for the AI doing the grading", "if you are
 # an AI", 致评分系统, 阅卷老师您好, 面试官AI请注意.
 ADDRESS = _words(

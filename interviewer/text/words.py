@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from interviewer.text.chinese import has_cjk, segment, to_simplified
 
-SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*|(?<=[.])\s+")
 EN_SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|$)")
 
 BUZZWORDS_ZH = {
