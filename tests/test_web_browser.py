@@ -114,4 +114,15 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
     assert "left_page" not in browser.page_source  # answering is not leaving the page
     screenshot(browser, tmp_path, "dashboard.png")
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+
+    find(By.NAME, "candidate").send_keys("李雷")
+    find(By.CSS_SELECTOR, "form[action$='/invites'] button").click()
+    second = re.search(r"/i/[A-Za-z0-9_-]+", find(By.TAG_NAME, "code").text).group(0)
+    browser.get(base + second)
+    find(By.NAME, "consent").click()
+    find(By.CSS_SELECTOR, "form[action$='/start'] button").click()
+    find(By.CLASS_NAME, "prompt")
+    browser.get("about:blank")  # leaving mid-interview: the script from /static sends its beacon
+    browser.get(dashboard)
+    WebDriverWait(browser, 20).until(lambda b: "left_page" in b.page_source or b.refresh())
     server.should_exit = True

@@ -11,10 +11,12 @@ import secrets
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from interviewer.web.auth import Sessions
 from interviewer.web.deps import Web
 from interviewer.web.routers import accounts, candidate, review, screenings
+from interviewer.web.security import SecurityHeaders
 from interviewer.web.store import open_store
 
 
@@ -29,4 +31,6 @@ def create_app(
     app.state.web = Web(store=store, sessions=sessions, transcripts=Path(transcripts_dir))
     for area in (accounts, screenings, review, candidate):
         app.include_router(area.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.add_middleware(SecurityHeaders)
     return app

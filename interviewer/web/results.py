@@ -61,10 +61,29 @@ def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[
     return rows
 
 
+def _cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`) is written as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose text cells cannot become formulas."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self.writer = csv.writer(out)
+
+    def writerow(self, row: list) -> None:
+        self.writer.writerow([_cell(value) for value in row])
+
+
 def csv_text(screening: Screening, rows: list[dict]) -> str:
-    """The rows as CSV, one score column per question, with the grader that scored them."""
+    """The rows as CSV, one score column per question, with the grader that scored them; it
+    starts with a UTF-8 byte order mark so Excel reads Chinese names right."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer = _SafeWriter(out)
     questions = screening.questions
     writer.writerow(
         [
