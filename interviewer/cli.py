@@ -708,8 +708,14 @@ def serve(host: str, port: int, database: str | None) -> None:
         raise _web_missing() from None
     from interviewer.config import load_settings
 
-    if not os.environ.get("INTERVIEWER_SECRET"):
+    secret = os.environ.get("INTERVIEWER_SECRET")
+    if not secret:
         click.echo("note: INTERVIEWER_SECRET is not set; logins end when the server restarts", err=True)
+    elif len(secret.encode()) < 32:
+        raise InterviewerError(
+            f"INTERVIEWER_SECRET is {len(secret.encode())} bytes; use at least 32, for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
     app = create_app(database, load_settings().transcripts_dir)
     click.echo(f"interviewer is serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -327,3 +327,39 @@ def test_invisible_candidate_names_and_nul_bytes_are_refused(site):
         assert response.status_code == 400
     bad = client.post("/login", data={"email": "a\x00@example.org", "password": "x" * 12})
     assert bad.status_code == 400 and "control characters" in bad.text
+
+
+def test_an_unknown_email_costs_a_password_check_like_a_known_one(site, monkeypatch):
+    from interviewer.web import auth
+
+    client, _ = site
+    checks = []
+    hasher = auth._hasher
+
+    class Counting:
+        def verify(self, *args):
+            checks.append(1)
+            return hasher.verify(*args)
+
+        def hash(self, *args):
+            return hasher.hash(*args)
+
+    monkeypatch.setattr(auth, "_hasher", Counting())
+    for email in ("nobody@example.org", "rita@example.com"):
+        response = client.post("/login", data={"email": email, "password": "wrong password!"})
+        assert response.status_code == 401
+    assert checks == [1, 1]
+
+
+def test_serve_refuses_a_weak_secret_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INTERVIEWER_SECRET": "a"}
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "serve", "--port", "0", "--database", f"sqlite:///{tmp_path}/x.db"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "use at least 32" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -23,9 +24,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(password_hash: str, password: str) -> bool:
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """True when the password matches; an unknown account (None) costs one verification too, so
+    the time taken does not tell whether the email exists."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, InvalidHashError):
         return False
 

@@ -26,7 +26,7 @@ def login(request: Request, web: SharedWeb, email: str = Form(...), password: st
     with web.store() as db:
         email = inputs.text(email, "the email", 320)
         found = db.scalar(select(Recruiter).where(Recruiter.email == email.lower()))
-    if found is None or not check_password(found.password_hash, password):
+    if not check_password(found.password_hash if found else None, password) or found is None:
         return page(request, "login.html", status=401, title="Log in", error="Wrong email or password.")
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, web.sessions.issue(found.id), httponly=True, samesite="lax")
