@@ -111,9 +111,7 @@ def _step(interview: Interview, reply: Reply, show: Callable[[Output], None], bu
         interview.draft(reply.text)
         return [Output(kind="notice", text=say(interview.bank.language, "unexpected_follow_up"))]
     if reply.follow_up is False and probing and not reply.text.startswith("/"):
-        show(Output(kind="notice", text=say(interview.bank.language, "follow_up_unanswered")))
-        for output in busy(interview.skip):  # the probe goes unanswered; the question keeps its grade
-            show(output)
+        _skip_probe(interview, show, busy)
         if interview.finished:
             interview.draft(reply.text)
             return []
@@ -125,10 +123,15 @@ def _run_out(interview: Interview, scripted: bool, show: Callable[[Output], None
     its grade); whatever is still open stops the interview, saved as unfinished."""
     prompt = interview.session.prompt
     if scripted and prompt is not None and prompt.kind == "probe":
-        show(Output(kind="notice", text=say(interview.bank.language, "follow_up_unanswered")))
-        for output in busy(interview.skip):
-            show(output)
+        _skip_probe(interview, show, busy)
     return interview.stop()
+
+
+def _skip_probe(interview: Interview, show: Callable[[Output], None], busy) -> None:
+    """A script has no reply to the probe: say so and skip it; the question keeps its grade."""
+    show(Output(kind="notice", text=say(interview.bank.language, "follow_up_unanswered")))
+    for output in busy(interview.skip):
+        show(output)
 
 
 def run(

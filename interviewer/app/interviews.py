@@ -32,6 +32,10 @@ from interviewer.transcript.record import InterviewRecord, load_record
 from interviewer.transcript.writer import Scrubber, TranscriptWriter, new_session_id, transcript_path
 
 
+class AllAnswered(InterviewerError):
+    """Every question is closed, though the session's end was not written (a crash just before)."""
+
+
 class InterviewOptions(BaseModel):
     """How to set an interview up; what a front end asks for, in one object."""
 
@@ -252,7 +256,7 @@ def _reopen(
     selected = [bank.question(n) for n in start.settings.questions]
     state = restore_state(record, selected)
     if state is None:
-        raise InterviewerError(
+        raise AllAnswered(
             f"{record.path} has every question answered; `interviewer report {record.path}` shows it"
         )
     writer = TranscriptWriter(record.path, scrubber(settings), seq=record.last_seq)
@@ -300,7 +304,7 @@ def restore(path: str | Path) -> Interview | None:
     bank = recorded_bank(record, force=True, doing="restore")
     try:
         interview, state = _reopen(record, bank, clock=time.time)
-    except InterviewerError:
+    except AllAnswered:  # any other failure (a backend that cannot be built) is the caller's to see
         return None
     interview.session.restore(**state.for_session(waiting=True))
     return interview

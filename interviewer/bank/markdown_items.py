@@ -4,8 +4,10 @@ or each question a list item (`* What is…?`), its answer nested under it or mi
 
 from __future__ import annotations
 
+import bisect
 import re
 import textwrap
+from collections.abc import Callable
 
 from markdown_it.token import Token
 
@@ -33,19 +35,27 @@ def _asks(text: str, pattern: re.Pattern) -> bool:
     return bool(pattern.search(text))
 
 
-def _section_at(lines: list[str], line: int) -> list[str]:
-    """The nearest heading above `line`: the question's tag."""
-    for index in range(min(line, len(lines)) - 1, -1, -1):
-        match = HEADING_LINE.match(lines[index])
-        if match:
-            return [TAG.sub("", match.group(1)).strip()]
-    return []
+def _sections(lines: list[str]) -> Callable[[int], list[str]]:
+    """The nearest heading above a line (the question's tag), found by bisection over the
+    headings read once, not by scanning back from every question."""
+    found = [
+        (i, TAG.sub("", m.group(1)).strip())
+        for i, line in enumerate(lines)
+        if (m := HEADING_LINE.match(line))
+    ]
+    starts = [i for i, _ in found]
+
+    def above(line: int) -> list[str]:
+        position = bisect.bisect_left(starts, line) - 1
+        return [found[position][1]] if position >= 0 else []
+
+    return above
 
 
 def summary_questions(text: str) -> tuple[list[Draft], list[Finding]]:
     """Questions asked in <details> summaries, their answers inside (devops-exercises' shape);
     any summary but a button's words ("Show", "Answer", "展开") is a question, asked or not."""
-    lines = text.split("\n")
+    section_at = _sections(text.split("\n"))
     drafts: list[Draft] = []
     findings: list[Finding] = []
     for match in DETAILS.finditer(text):
@@ -64,7 +74,7 @@ def summary_questions(text: str) -> tuple[list[Draft], list[Finding]]:
                 text=question,
                 reference=reference,
                 line=line + 1,
-                tags=_section_at(lines, line),
+                tags=section_at(line),
             )
         )
     return drafts, findings
@@ -96,6 +106,7 @@ def item_questions(tokens: list[Token], text: str, asks: re.Pattern) -> tuple[li
     such a list too: "Make this work:"); nested items that ask are the question's follow-ups,
     anything else nested is its answer."""
     lines = text.split("\n")
+    section_at = _sections(lines)
     drafts: list[Draft] = []
     findings: list[Finding] = []
     for items in _items(tokens, lines):
@@ -114,7 +125,7 @@ def item_questions(tokens: list[Token], text: str, asks: re.Pattern) -> tuple[li
                 question,
                 "\n".join(body).strip(),
                 line=start + 1,
-                tags=_section_at(lines, start),
+                tags=section_at(start),
             )
             draft.follow_ups = follow_ups
             if not draft.reference:
