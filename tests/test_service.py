@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from interviewer.app import interviews
+from interviewer.app import interviews, stateless
 from interviewer.app.interviews import InterviewOptions
 from interviewer.cli import cli
 from interviewer.terminal import read_answers
@@ -75,7 +75,7 @@ def test_skipping_a_probe_after_a_stateless_restore_keeps_the_grade_and_its_flag
         interview.begin()
         outputs = interview.answer(answer)
     assert outputs[-1].kind == "probe"
-    restored = interviews.restore(tmp_path / "t.jsonl")  # a web worker that kept nothing
+    restored = stateless.restore(tmp_path / "t.jsonl")  # a web worker that kept nothing
     with restored:
         assert restored.session.prompt.kind == "probe"
         outputs = restored.skip()
@@ -83,7 +83,7 @@ def test_skipping_a_probe_after_a_stateless_restore_keeps_the_grade_and_its_flag
     assert feedback.critique.question_number == 3 and feedback.critique.score > 0
     assert "injection" in feedback.critique.flags
     assert outputs[-1].kind == "question" and outputs[-1].number == 4
-    state = interviews.restore(tmp_path / "t.jsonl")
+    state = stateless.restore(tmp_path / "t.jsonl")
     with state:
         [result] = state.session.results.values()
     assert result.skipped is False and result.score == feedback.critique.score and "injection" in result.flags
@@ -95,8 +95,8 @@ def test_restore_is_none_once_the_interview_is_over(tmp_path):
         interview.begin()
         outputs = interview.answer("先算LTV和CAC的比值。")
     assert outputs[-1].kind == "summary"
-    assert interviews.restore(tmp_path / "t.jsonl") is None
-    assert interviews.waiting_prompt(tmp_path / "t.jsonl") is None
+    assert stateless.restore(tmp_path / "t.jsonl") is None
+    assert stateless.position(tmp_path / "t.jsonl") == stateless.Position()  # over, not stuck
 
 
 def test_a_banks_written_follow_up_is_asked_first(tmp_path):

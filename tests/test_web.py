@@ -1,7 +1,9 @@
 """Recruiter screenings in the browser (FastAPI TestClient against a SQLite store)."""
 
 import csv
+import html
 import io
+import json
 import os
 import re
 
@@ -70,6 +72,16 @@ def new_screening(client, csrf, **fields):
     return response.headers["location"]
 
 
+def prompt_of(html: str) -> str:
+    return re.search(r'name="prompt" value="(\d+)"', html).group(1)
+
+
+def reply(candidate, link, text, page=None):
+    """Answer the prompt on `page` (the current page when not given), as the browser's form does."""
+    page = page if page is not None else candidate.get(link).text
+    return candidate.post(f"{link}/answer", data={"answer": text, "prompt": prompt_of(page)})
+
+
 def invite(client, csrf, screening, name):
     page = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": name, "days": "7"}).text
     return re.search(r"<code>https?://[^/]+(/i/[^<]+)</code>", page).group(1)
@@ -114,16 +126,15 @@ def test_a_screening_end_to_end(site, tmp_path):
     )  # the bank's language
     page = candidate.post(f"{link}/start", data={"consent": "yes"}).text
     assert "当前电商获客成本" in page and "1 / 2" in page
-    page = candidate.post(
-        f"{link}/answer",
-        data={"answer": "先算LTV和CAC的比值，用RFM把用户分层，高价值老客给专属客服和无门槛券。"},
+    page = reply(
+        candidate, link, "先算LTV和CAC的比值，用RFM把用户分层，高价值老客给专属客服和无门槛券。", page
     ).text
     for verdict in ("已覆盖", "未覆盖", "/100", "参考答案"):  # exam mode: no scores, no reference
         assert verdict not in page
     for _ in range(6):
         if "感谢参加" in page:
             break
-        page = candidate.post(f"{link}/answer", data={"answer": "用OneID打通各渠道会员数据，积分互通。"}).text
+        page = reply(candidate, link, "用OneID打通各渠道会员数据，积分互通。", page).text
     assert "感谢参加" in page
     assert "score" not in page.lower()
 
@@ -153,7 +164,7 @@ def test_answers_are_escaped_and_tokens_are_scoped(site):
     link = invite(client, csrf, screening, "<b>Mallory</b>")
     candidate = TestClient(client.app, follow_redirects=True)
     candidate.post(f"{link}/start", data={"consent": "yes"})
-    candidate.post(f"{link}/answer", data={"answer": "<script>alert('x')</script> 用RFM分层。"})
+    reply(candidate, link, "<script>alert('x')</script> 用RFM分层。")
     board = client.get(screening).text
     assert "<b>Mallory</b>" not in board and "&lt;b&gt;Mallory&lt;/b&gt;" in board
     invite_id = re.search(r'href="/candidates/(\d+)"', board).group(1)
@@ -170,7 +181,8 @@ def test_an_answer_that_is_too_long_is_refused(site):
     link = invite(client, csrf, new_screening(client, csrf, questions="3"), "Long")
     candidate = TestClient(client.app, follow_redirects=True)
     candidate.post(f"{link}/start", data={"consent": "yes"})
-    assert candidate.post(f"{link}/answer", data={"answer": "字" * 20_001}).status_code == 413
+    too_long = reply(candidate, link, "字" * 20_001)
+    assert too_long.status_code == 413 and "每条回答最多 20000 个字符" in too_long.text
 
 
 def test_an_unreachable_database_is_one_clear_line(tmp_path):
@@ -191,7 +203,7 @@ def test_behaviour_flags_compare_and_rate_limits(site):
     candidate.post(f"{link}/start", data={"consent": "yes"})
     assert candidate.post(f"{link}/left").status_code == 204
     pasted = "先算LTV和CAC的比值，用RFM把用户分层，高价值老客给专属客服和无门槛券，流失用户先问卷再召回。" * 6
-    candidate.post(f"{link}/answer", data={"answer": pasted})
+    reply(candidate, link, pasted)
     board = client.get(screening).text
     assert "fast_paste×1" in board and "left_page×1" in board
     compare = client.get(f"{screening}/compare").text
@@ -227,30 +239,98 @@ def test_time_limit_is_shown_and_late_answers_are_flagged(site, tmp_path):
     assert behaviour_flags(load_record(path), None) == []
 
 
-def test_two_answers_at_the_same_instant_are_both_kept_in_order(site):
+def events_of(url):
     import json
-    from concurrent.futures import ThreadPoolExecutor
     from pathlib import Path
 
     from interviewer.web.store import Invite
 
-    client, url = site
-    csrf = logged_in(client)
-    link = invite(client, csrf, new_screening(client, csrf, questions="3,4", mode="exam"), "Double")
-    candidate = TestClient(client.app, follow_redirects=True)
-    candidate.post(f"{link}/start", data={"consent": "yes"})
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(
-            pool.map(
-                lambda text: candidate.post(f"{link}/answer", data={"answer": text}),
-                ["第一份回答。", "第二份回答。"],
-            )
-        )
     with open_store(url)() as db:
         path = db.query(Invite).one().transcript
-    events = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()], path
+
+
+def started(client, **fields):
+    csrf = logged_in(client)
+    link = invite(client, csrf, new_screening(client, csrf, **fields), "Double")
+    candidate = TestClient(client.app, follow_redirects=True)
+    return candidate, link, candidate.post(f"{link}/start", data={"consent": "yes"}).text
+
+
+def test_a_double_submit_is_stored_once_and_answers_the_same(site):
+    from concurrent.futures import ThreadPoolExecutor
+
+    client, url = site
+    candidate, link, page = started(client, questions="3,4", mode="exam")
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a double click: the same form, twice at once
+        replies = list(pool.map(lambda _: reply(candidate, link, "第一份回答。", page), range(2)))
+    assert [r.status_code for r in replies] == [200, 200]
+    assert replies[0].text == replies[1].text  # both show where the interview is now
+    again = reply(candidate, link, "第一份回答。", page)  # the browser's back button, resubmitted
+    assert again.status_code == 200 and again.text == replies[0].text
+    events, _ = events_of(url)
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-    assert sorted(e["text"] for e in events if e["type"] == "answer") == ["第一份回答。", "第二份回答。"]
+    assert [e["text"] for e in events if e["type"] == "answer"] == ["第一份回答。"]
+
+
+def test_an_answer_to_an_earlier_prompt_is_refused_and_kept_in_the_box(site):
+    client, url = site
+    candidate, link, first = started(client, questions="3,4", mode="exam")
+    reply(candidate, link, "第一份回答。", first)
+    stale = reply(candidate, link, "写给第一题的另一份回答。", first)  # an old tab
+    assert stale.status_code == 409
+    assert "未被保存" in stale.text and "写给第一题的另一份回答。" in stale.text  # nothing typed is lost
+    assert prompt_of(stale.text) != prompt_of(first)  # the current prompt, ready to answer
+    events, _ = events_of(url)
+    assert [e["text"] for e in events if e["type"] == "answer"] == ["第一份回答。"]
+    assert reply(candidate, link, "第二份回答。", stale.text).status_code == 200
+
+
+def cut_at(url, candidate, link, where):
+    """Answer until the transcript holds `where` (an answer, the first critique, the last
+    critique), then cut it just after that event, as a crash between two writes would."""
+    for _ in range(8):
+        events, path = events_of(url)
+        kinds = [e["type"] for e in events]
+        if where == "answer" and "answer" in kinds:
+            last = kinds.index("answer")
+            break
+        if where == "critique" and "critique" in kinds:
+            last = kinds.index("critique")
+            break
+        if where == "end" and "session_end" in kinds:
+            last = kinds.index("session_end") - 1
+            break
+        reply(candidate, link, "先算LTV和CAC的比值，用RFM分层。")
+    with open(path, "w", encoding="utf-8") as cut:
+        cut.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in events[: last + 1])
+
+
+@pytest.mark.parametrize("where", ["answer", "critique", "end"])
+def test_a_transcript_cut_between_writes_is_completed_on_the_next_request(site, where):
+    """A crash after an answer (or a critique) was written but before the next prompt: the
+    candidate sees the next prompt, not a false 'thank you', and can finish; a crash before
+    the end was written gets the end written."""
+    client, url = site
+    candidate, link, _ = started(client, questions="3,4", mode="exam")
+    cut_at(url, candidate, link, where)
+
+    page = candidate.get(link).text
+    if where != "end":
+        assert "感谢参加" not in page and prompt_of(page)  # a prompt to answer, not a false 'thank you'
+    for _ in range(5):
+        if "感谢参加" in page:
+            break
+        page = reply(candidate, link, "用OneID打通会员数据，积分互通。", page).text
+    events, _ = events_of(url)
+    assert "感谢参加" in page and events[-1]["type"] == "session_end" and events[-1]["finished"]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert [e["number"] for e in events if e["type"] == "question"] == [3, 4]
+    assert [e["number"] for e in events if e["type"] == "critique"] == [3, 4]
+    from interviewer.web.store import Invite
+
+    with open_store(url)() as db:
+        assert db.query(Invite).one().status == "finished"  # the dashboard says so too
 
 
 def test_candidate_pages_speak_the_banks_language(site):
@@ -314,7 +394,8 @@ def test_screening_inputs_are_checked_with_a_clear_4xx(site, fields, message):
     data = {"csrf": csrf, "name": "Q3", "bank": "ecommerce-marketing-zh", "questions": "3", "mode": "exam",
             "backend": "offline", "model": "", "minutes": "", **fields}  # fmt: skip
     response = client.post("/screenings", data=data, follow_redirects=False)
-    assert response.status_code == 400 and message in response.text
+    assert response.status_code == 400 and message in html.unescape(response.text)
+    assert response.text.startswith("<!doctype html>")  # a page, never raw JSON
     assert "root:" not in response.text
 
 

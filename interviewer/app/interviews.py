@@ -3,7 +3,7 @@ hint, stop or keep a draft, with typed options in and typed outputs (`Output`, `
 
 The terminal, voice, the web app and simulated interviews build their sessions here and only
 here; nothing in this module reads a keyboard or prints (no click, no rich). A web worker keeps
-no state between requests: `restore` rebuilds the interview from its transcript each time.
+no state between requests: `app.stateless` rebuilds the interview from its transcript each time.
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ def recorded_bank(record: InterviewRecord, *, force: bool, doing: str) -> Bank:
     return bank
 
 
-def _reopen(
+def reopen(
     record: InterviewRecord,
     bank: Bank,
     *,
@@ -245,7 +245,10 @@ def _reopen(
     model: str | None = None,
     stream: Stream | None = None,
     clock: Callable[[], float],
+    state: Restored | None = None,
 ) -> tuple[Interview, Restored]:
+    """The interview in `record` rebuilt where it stands (`state`: from the transcript unless
+    given), writing on to the same file."""
     start = record.start
     if record.finished:
         raise InterviewerError(
@@ -254,7 +257,7 @@ def _reopen(
     settings = load_settings(base_url=base_url, model=model or start.model)
     backend = make_backend(start.backend, settings)
     selected = [bank.question(n) for n in start.settings.questions]
-    state = restore_state(record, selected)
+    state = state or restore_state(record, selected)
     if state is None:
         raise AllAnswered(
             f"{record.path} has every question answered; `interviewer report {record.path}` shows it"
@@ -285,7 +288,7 @@ def resume(
     is graded again before anything new is asked (`begin`)."""
     record = load_record(path)
     bank = recorded_bank(record, force=force, doing="resume")
-    interview, state = _reopen(
+    interview, state = reopen(
         record, bank, base_url=base_url, model=model, stream=stream, clock=time.monotonic
     )
     interview.writer.write(
@@ -293,28 +296,3 @@ def resume(
     )
     interview.session.restore(**state.for_session(waiting=False))
     return interview
-
-
-def restore(path: str | Path) -> Interview | None:
-    """The interview as it stands, waiting for the answer to the prompt already shown (a front
-    end that keeps no state, such as a web worker); None when it is over."""
-    record = load_record(path)
-    if record.finished:
-        return None
-    bank = recorded_bank(record, force=True, doing="restore")
-    try:
-        interview, state = _reopen(record, bank, clock=time.time)
-    except AllAnswered:  # any other failure (a backend that cannot be built) is the caller's to see
-        return None
-    interview.session.restore(**state.for_session(waiting=True))
-    return interview
-
-
-def waiting_prompt(path: str | Path) -> Output | None:
-    """What the candidate is being asked now (None when the interview is over)."""
-    record = load_record(path)
-    if record.finished:
-        return None
-    bank = recorded_bank(record, force=True, doing="restore")
-    state = restore_state(record, [bank.question(n) for n in record.start.settings.questions])
-    return state.waiting if state else None

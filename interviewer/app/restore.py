@@ -28,6 +28,7 @@ class Restored:
     probed: set[str] = field(default_factory=set)
     waiting: Output | None = None
     waiting_since: float | None = None
+    waiting_seq: int | None = None  # the event that asked it
 
     def for_session(self, *, waiting: bool) -> dict:
         """`Session.restore`'s arguments: with `waiting`, the prompt already on screen is kept."""
@@ -94,4 +95,13 @@ def restore_state(record: InterviewRecord, selected: list[Question]) -> Restored
             total=len(selected),
         )
         restored.waiting_since = _last_prompt_time(record)
+        restored.waiting_seq = last.seq
+    return restored
+
+
+def all_closed_state(record: InterviewRecord, selected: list[Question]) -> Restored:
+    """Every question closed but the end never written (a crash after the last critique): the
+    results, positioned on the last question so that the session can end."""
+    restored = Restored(index=len(selected) - 1, question_number=selected[-1].number)
+    _closed(record, selected, restored)
     return restored

@@ -405,6 +405,11 @@ class Session:
         summary.tokens = dict(self.tokens)
         return summary
 
+    def end(self) -> list[Output]:
+        """Write the end of an interview whose every question is closed (a restored session
+        whose end was never written)."""
+        return self._finish()
+
     def _finish(self) -> list[Output]:
         self.finished = True
         summary = self.summary()

@@ -32,6 +32,7 @@ class Turn:
     text: str
     seconds: float | None = None
     spoken: dict | None = None  # a spoken answer: its recording, what was heard, delivery
+    seq: int = 0  # the event's place in the transcript (a web form names the prompt it answers)
 
 
 @dataclass
@@ -106,7 +107,7 @@ def build_record(transcript: Transcript) -> InterviewRecord:
         if isinstance(event, QuestionAsked):
             record = by_number.setdefault(event.number, QuestionRecord(number=event.number, text=event.text))
             record.graded_against = event.graded_against or record.graded_against
-            record.turns.append(Turn("question", event.text))
+            record.turns.append(Turn("question", event.text, seq=event.seq))
             continue
         record = by_number.get(getattr(event, "number", None))
         if isinstance(event, Degraded):
@@ -130,9 +131,9 @@ def _add(record: QuestionRecord, event: object) -> None:
     """One event about a question already asked."""
     if isinstance(event, Answer):
         spoken = {k: v for k in ("audio", "recognised", "delivery") if (v := getattr(event, k)) is not None}
-        record.turns.append(Turn("answer", event.text, event.seconds, spoken or None))
+        record.turns.append(Turn("answer", event.text, event.seconds, spoken or None, event.seq))
     elif isinstance(event, FollowUp | Hint):
-        record.turns.append(Turn(event.type, event.text))
+        record.turns.append(Turn(event.type, event.text, seq=event.seq))
         if isinstance(event, FollowUp) and event.point_id:
             record.probed.add(event.point_id)
     elif isinstance(event, Skip) and not event.follow_up:

@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from interviewer.web import errors
 from interviewer.web.auth import Sessions
 from interviewer.web.deps import Web
 from interviewer.web.routers import accounts, candidate, review, screenings
@@ -32,5 +33,6 @@ def create_app(
     for area in (accounts, screenings, review, candidate):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    errors.install(app)
     app.add_middleware(SecurityHeaders)
     return app

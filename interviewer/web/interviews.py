@@ -1,18 +1,44 @@
 """A candidate's interview over HTTP, through the app layer. Web workers keep no state: every
-request restores the interview from the candidate's transcript, hands it one answer, and the
-session writes the events; so any worker behind a proxy can serve the next request."""
+request reads the candidate's transcript (`app.stateless`), so any worker behind a proxy can
+serve the next request. Requests for one transcript take turns under a file lock beside it,
+which holds across threads and worker processes on one machine (PostgreSQL's row lock covers
+workers on other machines)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from interviewer.app import interviews
+from fastapi import HTTPException
+from filelock import FileLock, Timeout
+
+from interviewer.app import interviews, stateless
 from interviewer.app.interviews import InterviewOptions
+from interviewer.app.stateless import Position, Reply
+from interviewer.engine.events import LeftPage
 from interviewer.engine.session import Output
+from interviewer.transcript.record import load_record
+from interviewer.transcript.writer import TranscriptWriter
 from interviewer.web.store import Invite, Screening
 
 MAX_ANSWER_CHARS = 20_000  # a browser form's answer; the server refuses longer ones (413)
+LOCK_SECONDS = 300  # a model's critique on a CPU server can take minutes
+
+
+@contextmanager
+def turn(path: Path) -> Iterator[None]:
+    """Exclusive use of one file's interview (or one invite's start) while a request acts on it."""
+    lock = FileLock(path.with_name(f".{path.name}.lock"))
+    try:
+        lock.acquire(timeout=LOCK_SECONDS)
+    except Timeout:
+        raise HTTPException(status_code=503, detail="busy; try again in a minute") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def begin(invite: Invite, screening: Screening, folder: Path) -> tuple[Path, list[Output]]:
@@ -30,15 +56,26 @@ def begin(invite: Invite, screening: Screening, folder: Path) -> tuple[Path, lis
         return interview.path, interview.begin()
 
 
-def waiting_prompt(path: Path) -> Output | None:
-    """What the candidate is being asked now (None when the interview is over)."""
-    return interviews.waiting_prompt(path)
+def current(path: Path) -> Position:
+    """The prompt waiting for the candidate; a transcript cut short by a crash is completed
+    first, so the candidate is never stuck."""
+    with turn(path):
+        stateless.complete(path)
+        return stateless.position(path)
 
 
-def answer(path: Path, screening: Screening, text: str) -> list[Output]:
-    """One answer (or /skip) from the candidate; returns what the interviewer says next."""
-    interview = interviews.restore(path)
-    if interview is None:
-        return []
-    with interview:
-        return interview.answer(text[:MAX_ANSWER_CHARS])
+def answer(path: Path, prompt: int, text: str) -> tuple[Reply, Position]:
+    """One answer (or /skip) to the prompt asked at `prompt`, and where the interview is after."""
+    with turn(path):
+        stateless.complete(path)
+        reply = stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS])
+        return reply, stateless.position(path)
+
+
+def left_page(path: Path) -> None:
+    """The candidate hid the page (another tab, another window): noted, unless it is over."""
+    with turn(path):
+        record = load_record(path)
+        if not record.finished:
+            with TranscriptWriter(path, seq=record.last_seq) as writer:
+                writer.write(LeftPage())

@@ -12,10 +12,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from interviewer.app.stateless import Position
 from interviewer.bank.loader import resolve_bank
-from interviewer.engine.events import LeftPage
-from interviewer.transcript.record import load_record
-from interviewer.transcript.writer import TranscriptWriter
+from interviewer.prompts import say
 from interviewer.web import interviews
 from interviewer.web.auth import token_hash
 from interviewer.web.deps import SharedWeb, Web, page
@@ -26,13 +25,13 @@ router = APIRouter()
 
 def invite_for(web: Web, token: str) -> tuple[Invite, Screening]:
     """The invite behind a link, and its screening: 404 for an unknown token, 410 once it has
-    expired (a finished interview stays readable)."""
+    expired or was revoked (a finished interview stays readable)."""
     with web.store() as db:
         found = db.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
         if found is None:
             raise HTTPException(status_code=404, detail="this link is not valid")
         expires = found.expires if found.expires.tzinfo else found.expires.replace(tzinfo=timezone.utc)
-        if expires < datetime.now(timezone.utc) and found.status != "finished":
+        if found.status == "revoked" or (expires < datetime.now(timezone.utc) and found.status != "finished"):
             raise HTTPException(
                 status_code=410, detail="this link has expired; ask the recruiter for a new one"
             )
@@ -40,27 +39,38 @@ def invite_for(web: Web, token: str) -> tuple[Invite, Screening]:
 
 
 def candidate_page(
-    request: Request, token: str, invite: Invite, screening: Screening, notices: Iterable[str] = ()
+    request: Request,
+    token: str,
+    invite: Invite,
+    screening: Screening,
+    now: Position | None = None,
+    *,
+    notices: Iterable[str] = (),
+    status: int = 200,
+    typed: str = "",
 ) -> HTMLResponse:
     """Where the candidate is, in the bank's language: consent before the transcript exists,
-    then the waiting question, then the end."""
+    then the waiting question (its form names the prompt it answers), then the end."""
     bank = resolve_bank(screening.bank)
     here = {"lang": bank.language, "title": bank.title}
     if invite.transcript is None:
         return page(
             request, "candidate.html", **here, stage="consent", token=token, count=len(screening.questions)
         )
-    prompt = interviews.waiting_prompt(Path(invite.transcript))
-    if prompt is None:
-        return page(request, "candidate.html", **here, stage="done")
+    now = now or interviews.current(Path(invite.transcript))
+    if now.prompt is None:
+        return page(request, "candidate.html", status=status, **here, stage="done")
     return page(
         request,
         "candidate.html",
+        status=status,
         **here,
         stage="question",
         token=token,
-        prompt=prompt.text,
-        progress=f"{prompt.index} / {prompt.total}",
+        prompt=now.prompt.text,
+        prompt_seq=now.seq,
+        typed=typed,
+        progress=f"{now.prompt.index} / {now.prompt.total}",
         minutes=screening.seconds_per_answer // 60 if screening.seconds_per_answer else None,
         notices=list(notices),
     )
@@ -74,21 +84,27 @@ def candidate_home(request: Request, token: str, web: SharedWeb) -> HTMLResponse
 
 @router.post("/i/{token}/start")
 def candidate_start(token: str, web: SharedWeb, consent: str = Form(None)) -> Response:
-    """Consent given: the transcript is opened and the first question asked (once)."""
+    """Consent given: the transcript is opened and the first question asked, once, however
+    many times the button is pressed and by however many workers."""
     found, screening = invite_for(web, token)
     if consent != "yes":
         raise HTTPException(status_code=400, detail="please agree to the recording to start")
-    if found.transcript is None:
-        path, _ = interviews.begin(found, screening, web.transcripts)
-        with web.store() as db:
-            row = db.get(Invite, found.id)
+    web.transcripts.mkdir(parents=True, exist_ok=True)
+    with interviews.turn(web.transcripts / f"invite-{found.id}"), web.store() as db, db.begin():
+        row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
+        if row.transcript is None:
+            path, _ = interviews.begin(row, screening, web.transcripts)
             row.transcript, row.status = str(path), "started"
-            db.commit()
     return RedirectResponse(f"/i/{token}", status_code=303)
 
 
 @router.post("/i/{token}/answer", response_class=HTMLResponse)
-def candidate_answer(request: Request, token: str, web: SharedWeb, answer: str = Form(...)) -> Response:
+def candidate_answer(
+    request: Request, token: str, web: SharedWeb, answer: str = Form(...), prompt: int = Form(...)
+) -> Response:
+    """An answer to the prompt the form names. A repeat of a stored answer writes nothing; an
+    answer to a prompt that is no longer current is refused and the current one shown, with
+    the candidate's text kept in the box."""
     web.answers.check(token_hash(token))
     found, screening = invite_for(web, token)
     if found.transcript is None:
@@ -97,15 +113,19 @@ def candidate_answer(request: Request, token: str, web: SharedWeb, answer: str =
         raise HTTPException(
             status_code=413, detail=f"answers are limited to {interviews.MAX_ANSWER_CHARS} characters"
         )
-    # One answer at a time per candidate: a lock in this worker, and the invite's row
-    # locked in the database for workers elsewhere (PostgreSQL; SQLite has one writer).
     with web.invite_locks[found.id], web.store() as db, db.begin():
         row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
-        outputs = interviews.answer(Path(found.transcript), screening, answer)
-        if any(o.kind == "summary" for o in outputs):
+        reply, now = interviews.answer(Path(found.transcript), prompt, answer)
+        if now.prompt is None and not now.stuck:
             row.status = "finished"
-    notices = [o.text for o in outputs if o.kind in ("notice", "hint") and o.text]
-    return candidate_page(request, token, found, screening, notices)
+    if reply.status == "stale":
+        language = resolve_bank(screening.bank).language
+        notice = say(language, "web_stale_answer")
+        return candidate_page(
+            request, token, found, screening, now, notices=[notice], status=409, typed=answer
+        )
+    notices = [o.text for o in reply.outputs if o.kind in ("notice", "hint") and o.text]
+    return candidate_page(request, token, found, screening, now, notices=notices)
 
 
 @router.post("/i/{token}/left")
@@ -114,8 +134,5 @@ def candidate_left(token: str, web: SharedWeb) -> Response:
     web.answers.check(token_hash(token))
     found, _ = invite_for(web, token)
     if found.transcript:
-        record = load_record(found.transcript)
-        if not record.finished:
-            with TranscriptWriter(Path(found.transcript), seq=record.last_seq) as writer:
-                writer.write(LeftPage())
+        interviews.left_page(Path(found.transcript))
     return Response(status_code=204)

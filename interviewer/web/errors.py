@@ -1,0 +1,81 @@
+"""Error pages a person can read: HTML, in the candidate's language on an invite link (the
+bank's language; the browser's when the link is unknown) and in the recruiter's browser
+language elsewhere, saying what happened and what to do. Never a traceback, never raw JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from starlette.exceptions import HTTPException
+
+from interviewer.bank.loader import resolve_bank
+from interviewer.web.auth import token_hash
+from interviewer.web.deps import page, shared
+from interviewer.web.store import Invite, Screening
+
+KNOWN = {400, 403, 404, 409, 410, 413, 422, 429, 503}
+log = logging.getLogger("interviewer.web")
+
+
+def browser_language(request: Request) -> str:
+    """Chinese when the browser prefers it, English otherwise."""
+    wanted = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "zh-CN" if wanted.startswith("zh") else "en"
+
+
+def _candidate_language(request: Request) -> str | None:
+    """The bank's language behind an invite link, if the link is known."""
+    parts = request.url.path.split("/")
+    if len(parts) < 3 or parts[1] != "i":
+        return None
+    try:
+        with shared(request).store() as db:
+            invite = db.scalar(select(Invite).where(Invite.token_hash == token_hash(parts[2])))
+            screening = db.get(Screening, invite.screening_id) if invite else None
+        return resolve_bank(screening.bank).language if screening else None
+    except Exception:  # an error page must not fail in turn; the browser's language will do
+        return None
+
+
+def error_page(request: Request, status: int, detail: str = "") -> HTMLResponse:
+    candidate = request.url.path.startswith("/i/")
+    language = (_candidate_language(request) if candidate else None) or browser_language(request)
+    key = f"web_error_{status}" if status in KNOWN else "web_error_other"
+    return page(
+        request,
+        "error.html",
+        status=status,
+        lang=language,
+        title=str(status),
+        message_key=key,
+        detail="" if candidate else detail,
+    )
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code < 400:  # a redirect (to the login page)
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    response = error_page(request, exc.status_code, str(exc.detail or ""))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def form_error(request: Request, exc: RequestValidationError) -> Response:
+    fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+    return error_page(request, 422, f"check the form's fields: {fields}")
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+    return error_page(request, 500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, form_error)
+    app.add_exception_handler(Exception, server_error)
