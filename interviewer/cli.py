@@ -718,7 +718,8 @@ def serve(host: str, port: int, database: str | None) -> None:
         )
     app = create_app(database, load_settings().transcripts_dir)
     click.echo(f"interviewer is serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-For is read only from INTERVIEWER_TRUSTED_PROXIES (in the app), never by default.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @cli.group()
@@ -726,28 +727,67 @@ def user() -> None:
     """Recruiter accounts for `interviewer serve`."""
 
 
-@user.command("create")
-@click.argument("email")
-@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL).")
-@click.password_option(help="The password (asked for when not given).")
-def user_create(email: str, database: str | None, password: str) -> None:
-    """Create a recruiter account (the first one is created here, not in the browser)."""
+def _web_store(database: str | None):
     try:
-        from sqlalchemy import select
-
-        from interviewer.web.auth import hash_password
-        from interviewer.web.store import Recruiter, open_store
+        from interviewer.web import team
+        from interviewer.web.store import open_store
     except ImportError:
         raise _web_missing() from None
-    if len(password) < 10:
-        raise InterviewerError("choose a password of at least 10 characters")
-    store = open_store(database)
-    with store() as db:
-        if db.scalar(select(Recruiter).where(Recruiter.email == email.strip().lower())):
-            raise InterviewerError(f"there is already an account for {email}")
-        db.add(Recruiter(email=email.strip().lower(), password_hash=hash_password(password)))
-        db.commit()
-    click.echo(f"created recruiter {email}")
+    return team, open_store(database)
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--team", "team_name", default="default", show_default=True, help="The recruiter's team.")
+@click.option(
+    "--role",
+    type=click.Choice(["owner", "recruiter", "viewer"]),
+    help="owner (also reads the audit log), recruiter, or viewer (reads only). "
+    "The first recruiter of a new team is its owner; later ones default to recruiter.",
+)
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL).")
+@click.password_option(help="The password (asked for when not given).")
+def user_create(email: str, team_name: str, role: str | None, database: str | None, password: str) -> None:
+    """Create a recruiter account in a team (accounts are created here, not in the browser)."""
+    team, store = _web_store(database)
+    account = team.create_user(store, email, password, team_name, role)
+    click.echo(f"created {account.role} {account.email} in team {account.team}")
+
+
+@user.command("password")
+@click.argument("email")
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL).")
+@click.password_option(help="The new password (asked for when not given).")
+def user_password(email: str, database: str | None, password: str) -> None:
+    """Set a new password; the recruiter is signed out everywhere."""
+    team, store = _web_store(database)
+    team.set_password(store, email, password)
+    click.echo(f"new password set for {email}; their sessions have ended")
+
+
+@user.command("disable")
+@click.argument("email")
+@click.option("--enable", is_flag=True, help="Let a disabled account sign in again.")
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL).")
+def user_disable(email: str, enable: bool, database: str | None) -> None:
+    """Stop an account from signing in; its sessions end at once."""
+    team, store = _web_store(database)
+    team.set_disabled(store, email, not enable)
+    click.echo(f"{email} can sign in again" if enable else f"{email} is disabled; their sessions have ended")
+
+
+@user.command("list")
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def user_list(database: str | None, as_json: bool) -> None:
+    """Recruiter accounts: team, role, and whether they are disabled."""
+    team, store = _web_store(database)
+    accounts = team.list_users(store)
+    if as_json:
+        _echo_json([a.model_dump() for a in accounts])
+        return
+    for a in accounts:
+        click.echo(f"{a.team:<16} {a.role:<10} {a.email}{'  (disabled)' if a.disabled else ''}")
 
 
 def main() -> None:

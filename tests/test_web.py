@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect, text
 
 from interviewer.web.app import create_app
-from interviewer.web.auth import hash_password
-from interviewer.web.store import Recruiter, open_store
+from interviewer.web.store import open_store
+from interviewer.web.team import create_user
 
 PASSWORD = "correct horse battery"
 POSTGRES = os.environ.get("INTERVIEWER_TEST_POSTGRES_URL")
@@ -33,7 +33,9 @@ def database(kind: str, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'web.db'}"
     with create_engine(POSTGRES).begin() as connection:  # each test starts from an empty database
         connection.execute(
-            text("DROP TABLE IF EXISTS decisions, invites, screenings, recruiters, alembic_version CASCADE")
+            text(
+                "DROP TABLE IF EXISTS audit, sessions, rate_counters, decisions, invites, screenings, recruiters, teams, alembic_version CASCADE"
+            )
         )
     return POSTGRES
 
@@ -42,9 +44,7 @@ def database(kind: str, tmp_path) -> str:
 def site(request, tmp_path):
     url = database(request.param, tmp_path)
     store = open_store(url)
-    with store() as db:
-        db.add(Recruiter(email="rita@example.com", password_hash=hash_password(PASSWORD)))
-        db.commit()
+    create_user(store, "rita@example.com", PASSWORD, "acme", None)
     app = create_app(url, tmp_path / "transcripts", secret="test-secret")
     return TestClient(app, follow_redirects=False), url
 
@@ -93,7 +93,42 @@ def test_migrations_create_the_whole_schema_from_empty(kind, tmp_path):
     open_store(url)
     open_store(url)  # a second run finds nothing to do
     tables = set(inspect(create_engine(url)).get_table_names())
-    assert tables == {"alembic_version", "recruiters", "screenings", "invites", "decisions"}
+    assert tables == {
+        *("alembic_version", "recruiters", "screenings", "invites", "decisions"),
+        *("teams", "sessions", "audit", "rate_counters"),
+    }
+
+
+def test_a_database_from_before_teams_joins_one_team_owned_by_its_first_recruiter(tmp_path):
+    from alembic import command
+
+    from interviewer.web.store import migrations_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(migrations_config(url), "0001")
+    with create_engine(url).begin() as old:
+        for email in ("first@example.com", "second@example.com"):
+            old.execute(
+                text(
+                    "INSERT INTO recruiters (email, password_hash, created) VALUES (:e, 'x', CURRENT_TIMESTAMP)"
+                ),
+                {"e": email},
+            )
+        old.execute(
+            text(
+                "INSERT INTO screenings (name, bank, questions, mode, backend, created_by, created) "
+                "VALUES ('old', 'ecommerce-marketing-zh', '[3]', 'exam', 'offline', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+    open_store(url)
+    with create_engine(url).begin() as new:
+        roles = new.execute(text("SELECT email, role, team_id FROM recruiters ORDER BY id")).all()
+        screening_team = new.execute(text("SELECT team_id FROM screenings")).scalar()
+    assert [(e, r) for e, r, _ in roles] == [
+        ("first@example.com", "owner"),
+        ("second@example.com", "recruiter"),
+    ]
+    assert {t for _, _, t in roles} == {screening_team} and screening_team is not None
 
 
 def test_the_recruiter_area_needs_a_login(site):

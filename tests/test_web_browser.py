@@ -12,8 +12,8 @@ import pytest
 import uvicorn
 
 from interviewer.web.app import create_app
-from interviewer.web.auth import hash_password
-from interviewer.web.store import Recruiter, open_store
+from interviewer.web.store import open_store
+from interviewer.web.team import create_user
 
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
@@ -64,9 +64,7 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
 
     url = f"sqlite:///{tmp_path / 'web.db'}"
     store = open_store(url)
-    with store() as db:
-        db.add(Recruiter(email="rita@example.com", password_hash=hash_password("correct horse battery")))
-        db.commit()
+    create_user(store, "rita@example.com", "correct horse battery", "acme", None)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(url, tmp_path / "t", secret="s"), host="127.0.0.1", port=0, log_level="error"

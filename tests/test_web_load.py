@@ -14,8 +14,8 @@ import pytest
 import uvicorn
 
 from interviewer.web.app import create_app
-from interviewer.web.auth import hash_password
-from interviewer.web.store import Invite, Recruiter, open_store
+from interviewer.web.store import Invite, open_store
+from interviewer.web.team import create_user
 
 CANDIDATES = 50
 
@@ -80,9 +80,7 @@ def model_server(monkeypatch):
 def test_fifty_candidates_at_once(model_server, tmp_path):
     url = f"sqlite:///{tmp_path / 'load.db'}"
     store = open_store(url)
-    with store() as db:
-        db.add(Recruiter(email="rita@example.com", password_hash=hash_password("correct horse battery")))
-        db.commit()
+    create_user(store, "rita@example.com", "correct horse battery", "acme", None)
     config = uvicorn.Config(
         create_app(url, tmp_path / "transcripts", secret="s"), host="127.0.0.1", port=0, log_level="error"
     )

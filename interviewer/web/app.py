@@ -2,7 +2,11 @@
 interview one question at a time; recruiters review scores, evidence and transcripts and
 record a decision. Pages are rendered on the server; everything shown is escaped.
 
-This module only assembles the app: the shared state (`deps.Web`) and one router per area."""
+This module only assembles the app: the shared state (`deps.Web`) and one router per area.
+Settings come from the caller or the environment: INTERVIEWER_SECRET (signs cookies),
+INTERVIEWER_PUBLIC_URL (https there: cookies are Secure; invite links use it) and
+INTERVIEWER_TRUSTED_PROXIES (addresses whose X-Forwarded-For is believed; nobody's by default).
+"""
 
 from __future__ import annotations
 
@@ -12,27 +16,47 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from interviewer.web import errors
 from interviewer.web.auth import Sessions
 from interviewer.web.deps import Web
-from interviewer.web.routers import accounts, candidate, review, screenings
+from interviewer.web.ratelimit import Limit, limiter
+from interviewer.web.routers import accounts, audit, candidate, review, screenings
 from interviewer.web.security import SecurityHeaders
 from interviewer.web.store import open_store
 
 
 def create_app(
-    database_url: str | None = None, transcripts_dir: str | Path = "transcripts", secret: str | None = None
+    database_url: str | None = None,
+    transcripts_dir: str | Path = "transcripts",
+    secret: str | None = None,
+    *,
+    public_url: str | None = None,
+    trusted_proxies: str | None = None,
 ) -> FastAPI:
     """The site for one database and transcripts folder (`interviewer serve` and the tests).
     Without a secret from the caller or INTERVIEWER_SECRET, sessions last as long as the process."""
     store = open_store(database_url)
-    sessions = Sessions(secret or os.environ.get("INTERVIEWER_SECRET") or secrets.token_urlsafe(32))
+    secret = secret or os.environ.get("INTERVIEWER_SECRET") or secrets.token_urlsafe(32)
+    public_url = public_url or os.environ.get("INTERVIEWER_PUBLIC_URL", "")
+    proxies = trusted_proxies or os.environ.get("INTERVIEWER_TRUSTED_PROXIES", "")
+    shared_limits = limiter(store)
     app = FastAPI(title="interviewer", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.web = Web(store=store, sessions=sessions, transcripts=Path(transcripts_dir))
-    for area in (accounts, screenings, review, candidate):
+    app.state.web = Web(
+        store=store,
+        sessions=Sessions(secret, store),
+        transcripts=Path(transcripts_dir),
+        logins=Limit("login", "10/minute", shared_limits),
+        answers=Limit("answer", "30/minute", shared_limits),
+        secure_cookies=public_url.startswith("https://"),
+        public_url=public_url.rstrip("/"),
+    )
+    for area in (accounts, screenings, review, audit, candidate):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     errors.install(app)
     app.add_middleware(SecurityHeaders)
+    if proxies.strip():  # the client's address comes from X-Forwarded-For only via these
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[p.strip() for p in proxies.split(",")])
     return app

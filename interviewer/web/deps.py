@@ -1,13 +1,12 @@
 """What every route shares. One `Web` per app, kept on `app.state.web` and reached with
-`Depends(shared)`, holds the database, the signed sessions, the transcripts folder, the rate
-limits and the per-invite locks; beside it, the page renderer and the recruiter's login and
-CSRF checks."""
+`Depends(shared)`, holds the database, the sessions, the transcripts folder, the shared rate
+limits and the per-invite locks; beside it, the page renderer, the recruiter's login, role and
+CSRF checks, and the audit log."""
 
 from __future__ import annotations
 
 import threading
-import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -16,43 +15,30 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from interviewer.prompts import say
 from interviewer.web.auth import SESSION_COOKIE, Sessions, csrf_ok
-from interviewer.web.store import Recruiter
+from interviewer.web.ratelimit import Limit
+from interviewer.web.store import AuditEntry, LoginSession, Recruiter
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-
-
-class RateLimit:
-    """At most `limit` requests per key in any `window` seconds (per worker process)."""
-
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self.seen: dict[str, deque] = defaultdict(deque)
-
-    def check(self, key: str) -> None:
-        now = time.monotonic()
-        hits = self.seen[key]
-        while hits and now - hits[0] > self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            raise HTTPException(status_code=429, detail="too many requests; wait a minute and try again")
-        hits.append(now)
+RANK = {"viewer": 0, "recruiter": 1, "owner": 2}
 
 
 @dataclass
 class Web:
     """One app's shared state, built once by `create_app`: two apps in one process (the tests)
-    share no sessions, limits or locks."""
+    share no sessions or locks."""
 
     store: sessionmaker
     sessions: Sessions
     transcripts: Path
-    logins: RateLimit = field(default_factory=lambda: RateLimit(10))
-    answers: RateLimit = field(default_factory=lambda: RateLimit(30))
-    # One answer at a time per candidate in this worker (the database row lock covers the others).
+    logins: Limit
+    answers: Limit
+    secure_cookies: bool = False  # the public URL is https: cookies only travel over it
+    public_url: str = ""  # invite links start with it (else with the request's own address)
+    # One answer at a time per candidate in this worker (a file lock covers other processes).
     invite_locks: defaultdict[int, threading.Lock] = field(
         default_factory=lambda: defaultdict(threading.Lock)
     )
@@ -71,24 +57,33 @@ class SignedIn:
     """The recruiter behind a request and their session (which holds the form token)."""
 
     who: Recruiter
-    session: dict
+    session: LoginSession
 
     @property
     def csrf(self) -> str:
-        return self.session["csrf"]
+        return self.session.csrf
+
+    @property
+    def team(self) -> int:
+        return self.who.team_id
 
 
-def recruiter(request: Request) -> SignedIn:
-    """The signed-in recruiter. Called first thing in a route's body, after FastAPI has checked
-    the form and path, so a bad request is still a 422 and not a trip to the login page."""
+def recruiter(request: Request, role: str = "viewer") -> SignedIn:
+    """The signed-in recruiter, who must hold at least `role`. Called first thing in a route's
+    body, after FastAPI has checked the form and path, so a bad request is still a 422 and not
+    a trip to the login page."""
     web = shared(request)
     session = web.sessions.read(request.cookies.get(SESSION_COOKIE))
     found = None
     if session:
         with web.store() as db:
-            found = db.get(Recruiter, session["r"])
-    if found is None:
+            found = db.get(Recruiter, session.recruiter_id)
+    if found is None or found.disabled:
         raise HTTPException(status_code=303, headers={"Location": "/login"})
+    if RANK[found.role] < RANK[role]:
+        raise HTTPException(
+            status_code=403, detail=f"a {found.role} cannot do this; ask an owner of your team"
+        )
     return SignedIn(found, session)
 
 
@@ -98,10 +93,10 @@ class RecruiterForm(BaseModel):
     csrf: str | None = None
 
 
-def checked(request: Request, csrf: str | None) -> SignedIn:
+def checked(request: Request, csrf: str | None, role: str = "recruiter") -> SignedIn:
     """The signed-in recruiter, for a form that changes something: the form must echo the
     session's token, so another site cannot submit it on the recruiter's behalf."""
-    signed = recruiter(request)
+    signed = recruiter(request, role)
     if not csrf_ok(signed.session, csrf):
         raise HTTPException(
             status_code=403, detail="the form is stale or forged; reload the page and try again"
@@ -118,6 +113,12 @@ def page(request: Request, name: str, status: int = 200, **context) -> HTMLRespo
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
 
 
+def audit(db: Session, signed: SignedIn, action: str, target: str) -> None:
+    """Note a recruiter's action in the team's audit log (committed with the action itself)."""
+    db.add(AuditEntry(team_id=signed.team, recruiter_id=signed.who.id, action=action, target=target[:300]))
+
+
 def recruiter_page(request: Request, name: str, signed: SignedIn, **context) -> HTMLResponse:
     """A page of the recruiter area: its navigation and forms carry the session's form token."""
-    return page(request, name, recruiter=signed.who, csrf=signed.csrf, **context)
+    can_edit = RANK[signed.who.role] >= RANK["recruiter"]
+    return page(request, name, recruiter=signed.who, csrf=signed.csrf, can_edit=can_edit, **context)

@@ -1,6 +1,10 @@
-"""Screenings, invites, recruiters and decisions, in SQLite by default or PostgreSQL
-(`INTERVIEWER_DATABASE_URL`). The schema is created and upgraded by numbered Alembic
-migrations; the interviews themselves stay JSONL transcripts."""
+"""Teams, recruiters, their sessions, screenings, invites, decisions, the audit log and the
+shared rate-limit counters, in SQLite by default or PostgreSQL (`INTERVIEWER_DATABASE_URL`).
+The schema is created and upgraded by numbered Alembic migrations; the interviews themselves
+stay JSONL transcripts.
+
+Everything a recruiter sees belongs to a team: screenings carry their team, and every query
+of the recruiter area is filtered by the signed-in recruiter's team."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -21,8 +25,23 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 class Base(DeclarativeBase):
     pass
+
+
+ROLES = ("owner", "recruiter", "viewer")  # owner: also reads the audit log; viewer: reads only
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Recruiter(Base):
@@ -30,7 +49,42 @@ class Recruiter(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="recruiter")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginSession(Base):
+    """A signed-in browser. Only the token's hash is stored; deleting the row ends the session."""
+
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One recruiter action (created, invited, revoked, decided, exported, deleted)."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(300))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RateCounter(Base):
+    """A rate-limit window's count, shared by every worker (see web/limits.py)."""
+
+    __tablename__ = "rate_counters"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires: Mapped[float] = mapped_column(Float)
 
 
 class Screening(Base):
@@ -43,6 +97,7 @@ class Screening(Base):
     seconds_per_answer: Mapped[int | None] = mapped_column(Integer, nullable=True)
     backend: Mapped[str] = mapped_column(String(20), default="offline")
     model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -73,15 +128,21 @@ def database_url() -> str:
     return os.environ.get("INTERVIEWER_DATABASE_URL") or DEFAULT_URL
 
 
-def migrate(url: str) -> None:
-    """Bring the database to the newest schema (from empty, or from any earlier migration)."""
-    from alembic import command
+def migrations_config(url: str):
+    """Alembic's configuration for the numbered migrations in migrations/versions."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    return config
+
+
+def migrate(url: str) -> None:
+    """Bring the database to the newest schema (from empty, or from any earlier migration)."""
+    from alembic import command
+
+    command.upgrade(migrations_config(url), "head")
 
 
 def open_store(url: str | None = None) -> sessionmaker:

@@ -1,5 +1,6 @@
-"""Recruiters log in and out. The session is a signed cookie; logins are rate-limited per
-client address, so passwords cannot be guessed at speed."""
+"""Recruiters log in and out. A session is a row on the server, so logging out ends it for
+good; logins are rate-limited per client address across all workers, so passwords cannot be
+guessed at speed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from interviewer.web import inputs
-from interviewer.web.auth import SESSION_COOKIE, check_password
+from interviewer.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
 from interviewer.web.deps import SharedWeb, checked, page
 from interviewer.web.store import Recruiter
 
@@ -26,16 +27,28 @@ def login(request: Request, web: SharedWeb, email: str = Form(...), password: st
     with web.store() as db:
         email = inputs.text(email, "the email", 320)
         found = db.scalar(select(Recruiter).where(Recruiter.email == email.lower()))
-    if not check_password(found.password_hash if found else None, password) or found is None:
+    if (
+        not check_password(found.password_hash if found else None, password)
+        or found is None
+        or found.disabled
+    ):
         return page(request, "login.html", status=401, title="Log in", error="Wrong email or password.")
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(SESSION_COOKIE, web.sessions.issue(found.id), httponly=True, samesite="lax")
+    response.set_cookie(
+        SESSION_COOKIE,
+        web.sessions.issue(found.id),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=web.secure_cookies,
+    )
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: str = Form(None)) -> Response:
-    checked(request, csrf)
+def logout(request: Request, web: SharedWeb, csrf: str = Form(None)) -> Response:
+    checked(request, csrf, role="viewer")
+    web.sessions.end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=web.secure_cookies, httponly=True, samesite="lax")
     return response

@@ -1,5 +1,7 @@
-"""The recruiter reviews one candidate: the escaped interview report, earlier decisions, and a
-new decision (advance, hold or reject) with notes."""
+"""The recruiter reviews one candidate: the escaped interview report, earlier decisions (who
+made each and when), and a new decision (advance, hold or reject) with notes. A recruiter can
+also revoke a candidate's link or delete the candidate with their transcript. Only the
+recruiter's own team's candidates are found."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from interviewer.transcript.record import load_record
 from interviewer.transcript.report import report_data, to_html
 from interviewer.web import inputs
-from interviewer.web.deps import RecruiterForm, SharedWeb, checked, recruiter, recruiter_page
-from interviewer.web.store import Decision, Invite, Screening
+from interviewer.web.deps import RecruiterForm, SharedWeb, audit, checked, recruiter, recruiter_page
+from interviewer.web.store import Decision, Invite, Recruiter, Screening
 
 router = APIRouter()
 DECISIONS = ("advance", "hold", "reject")
@@ -26,21 +28,25 @@ class DecisionForm(RecruiterForm):
     notes: str = ""
 
 
-def invite_or_404(db: Session, invite_id: int) -> Invite:
+def invite_or_404(db: Session, invite_id: int, team: int) -> tuple[Invite, Screening]:
+    """The team's candidate and their screening; another team's is not found."""
     found = db.get(Invite, invite_id)
-    if found is None:
+    screening = db.get(Screening, found.screening_id) if found else None
+    if screening is None or screening.team_id != team:
         raise HTTPException(status_code=404, detail="no such candidate")
-    return found
+    return found, screening
 
 
 @router.get("/candidates/{invite_id}", response_class=HTMLResponse)
 def candidate_view(request: Request, invite_id: int, web: SharedWeb) -> HTMLResponse:
     signed = recruiter(request)
     with web.store() as db:
-        found = invite_or_404(db, invite_id)
-        screening = db.get(Screening, found.screening_id)
-        decisions = db.scalars(
-            select(Decision).where(Decision.invite_id == invite_id).order_by(Decision.created)
+        found, screening = invite_or_404(db, invite_id, signed.team)
+        decisions = db.execute(
+            select(Decision, Recruiter.email)
+            .join(Recruiter, Decision.recruiter_id == Recruiter.id)
+            .where(Decision.invite_id == invite_id)
+            .order_by(Decision.created)
         ).all()
     has_transcript = found.transcript and Path(found.transcript).exists()
     report = to_html(report_data(load_record(found.transcript))) if has_transcript else None
@@ -62,15 +68,38 @@ def decide(
     signed = checked(request, form.csrf)
     if form.decision not in DECISIONS:
         raise HTTPException(status_code=400, detail="decision must be advance, hold or reject")
+    notes = inputs.text(form.notes, "the notes", 5000, lines=True)
     with web.store() as db:
-        invite_or_404(db, invite_id)
-        db.add(
-            Decision(
-                invite_id=invite_id,
-                decision=form.decision,
-                notes=inputs.text(form.notes, "the notes", 5000, lines=True),
-                recruiter_id=signed.who.id,
-            )
-        )
+        found, _ = invite_or_404(db, invite_id, signed.team)
+        db.add(Decision(invite_id=invite_id, decision=form.decision, notes=notes, recruiter_id=signed.who.id))
+        audit(db, signed, "decided", f"candidate {invite_id} {found.candidate}: {form.decision}")
         db.commit()
     return RedirectResponse(f"/candidates/{invite_id}", status_code=303)
+
+
+@router.post("/candidates/{invite_id}/revoke")
+def revoke(request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(None)) -> Response:
+    """The candidate's link stops working (an interview already finished stays readable here)."""
+    signed = checked(request, csrf)
+    with web.store() as db:
+        found, _ = invite_or_404(db, invite_id, signed.team)
+        if found.status != "finished":
+            found.status = "revoked"
+        audit(db, signed, "revoked", f"candidate {invite_id} {found.candidate}")
+        db.commit()
+    return RedirectResponse(f"/candidates/{invite_id}", status_code=303)
+
+
+@router.post("/candidates/{invite_id}/delete")
+def delete_candidate(request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(None)) -> Response:
+    """The candidate, their decisions and their transcript are deleted (a request to be forgotten)."""
+    signed = checked(request, csrf)
+    with web.store() as db:
+        found, screening = invite_or_404(db, invite_id, signed.team)
+        if found.transcript:
+            Path(found.transcript).unlink(missing_ok=True)
+        db.execute(delete(Decision).where(Decision.invite_id == invite_id))
+        db.delete(found)
+        audit(db, signed, "deleted", f"candidate {invite_id} {found.candidate}")
+        db.commit()
+    return RedirectResponse(f"/screenings/{screening.id}", status_code=303)

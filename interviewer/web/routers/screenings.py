@@ -1,5 +1,7 @@
 """The recruiter's screenings: the list, a new screening, one screening's candidates, invite
-links, the CSV export and the side-by-side comparison. Every form checks the session's token."""
+links, the CSV export and the side-by-side comparison. Every query is limited to the signed-in
+recruiter's team (another team's screening is a 404, as if it did not exist); every form
+checks the session's token and the recruiter's role, and lands in the audit log."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from interviewer.web.deps import (
     SharedWeb,
     SignedIn,
     Web,
+    audit,
     checked,
     recruiter,
     recruiter_page,
@@ -55,9 +58,16 @@ class InviteForm(RecruiterForm):
 def home(request: Request, web: SharedWeb) -> HTMLResponse:
     signed = recruiter(request)
     with web.store() as db:
-        screenings = db.scalars(select(Screening).order_by(Screening.created.desc())).all()
+        screenings = db.scalars(
+            select(Screening).where(Screening.team_id == signed.team).order_by(Screening.created.desc())
+        ).all()
         counts = dict(
-            db.execute(select(Invite.screening_id, func.count()).group_by(Invite.screening_id)).all()
+            db.execute(
+                select(Invite.screening_id, func.count())
+                .join(Screening)
+                .where(Screening.team_id == signed.team)
+                .group_by(Invite.screening_id)
+            ).all()
         )
     banks = [load_bank_file(p) for p in bank_files()]
     return recruiter_page(
@@ -106,17 +116,21 @@ def create_screening(request: Request, web: SharedWeb, form: Annotated[Screening
         backend=form.backend,
         model=model or None,
         seconds_per_answer=minutes * 60 if minutes else None,
+        team_id=signed.team,
         created_by=signed.who.id,
     )
     with web.store() as db:
         db.add(screening)
+        db.flush()
+        audit(db, signed, "created", f"screening {screening.id} {name}")
         db.commit()
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
 
 
-def screening_or_404(db: Session, screening_id: int) -> Screening:
+def screening_or_404(db: Session, screening_id: int, team: int) -> Screening:
+    """The team's screening; another team's is not found, like one that does not exist."""
     screening = db.get(Screening, screening_id)
-    if screening is None:
+    if screening is None or screening.team_id != team:
         raise HTTPException(status_code=404, detail="no such screening")
     return screening
 
@@ -131,7 +145,7 @@ def invites_of(db: Session, screening_id: int) -> list[Invite]:
 def screening_view(request: Request, web: Web, signed: SignedIn, screening_id: int, **extra) -> HTMLResponse:
     """One screening's page: its candidates with scores, flags and latest decisions."""
     with web.store() as db:
-        screening = screening_or_404(db, screening_id)
+        screening = screening_or_404(db, screening_id, signed.team)
         invites = invites_of(db, screening_id)
         decisions = {
             d.invite_id: d.decision
@@ -160,27 +174,27 @@ def invite(
     candidate = inputs.text(form.candidate, "the candidate's name", 200, required=True)
     token = new_token()
     with web.store() as db:
-        screening_or_404(db, screening_id)
+        screening_or_404(db, screening_id, signed.team)
         expires = utcnow() + timedelta(days=max(1, min(form.days, 60)))
-        db.add(
-            Invite(
-                screening_id=screening_id,
-                token_hash=token_hash(token),
-                candidate=candidate,
-                expires=expires,
-            )
+        row = Invite(
+            screening_id=screening_id, token_hash=token_hash(token), candidate=candidate, expires=expires
         )
+        db.add(row)
+        db.flush()
+        audit(db, signed, "invited", f"candidate {row.id} {candidate} to screening {screening_id}")
         db.commit()
-    link = str(request.base_url).rstrip("/") + f"/i/{token}"
+    link = (web.public_url or str(request.base_url).rstrip("/")) + f"/i/{token}"
     return screening_view(request, web, signed, screening_id, new_link=link, new_candidate=candidate)
 
 
 @router.get("/screenings/{screening_id}/export.csv")
 def export(request: Request, screening_id: int, web: SharedWeb) -> Response:
-    recruiter(request)
+    signed = recruiter(request, "recruiter")
     with web.store() as db:
-        screening = screening_or_404(db, screening_id)
+        screening = screening_or_404(db, screening_id, signed.team)
         invites = invites_of(db, screening_id)
+        audit(db, signed, "exported", f"screening {screening_id} {screening.name}")
+        db.commit()
     return Response(
         csv_text(screening, candidate_rows(screening, invites, {})),
         media_type="text/csv",
@@ -190,8 +204,9 @@ def export(request: Request, screening_id: int, web: SharedWeb) -> Response:
 
 @router.get("/screenings/{screening_id}/compare", response_class=HTMLResponse)
 def compare(request: Request, screening_id: int, web: SharedWeb) -> HTMLResponse:
-    recruiter(request)
+    signed = recruiter(request)
     with web.store() as db:
+        screening_or_404(db, screening_id, signed.team)
         paths = db.scalars(
             select(Invite.transcript).where(
                 Invite.screening_id == screening_id, Invite.transcript.is_not(None)
