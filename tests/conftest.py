@@ -43,3 +43,14 @@ def api(monkeypatch):
     monkeypatch.setenv("INTERVIEWER_MODEL", "fake-model")
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
         yield mock
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def site(request, tmp_path):
+    """The screening app on SQLite, and on PostgreSQL when INTERVIEWER_TEST_POSTGRES_URL is set
+    (.ci/run starts one): a TestClient and the database URL."""
+    from web_site import POSTGRES, open_site
+
+    if request.param == "postgres" and not POSTGRES:
+        pytest.skip("INTERVIEWER_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+    return open_site(request.param, tmp_path)
