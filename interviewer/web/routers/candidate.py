@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from interviewer.app.stateless import Position
 from interviewer.bank.loader import resolve_bank
@@ -58,6 +58,8 @@ def candidate_page(
             request, "candidate.html", **here, stage="consent", token=token, count=len(screening.questions)
         )
     now = now or interviews.current(Path(invite.transcript))
+    if now.prompt is None and not now.stuck and invite.status != "finished":  # crashed before the row
+        settle(request.app.state.web, invite)
     if now.prompt is None:
         return page(request, "candidate.html", status=status, **here, stage="done")
     return page(
@@ -74,6 +76,13 @@ def candidate_page(
         minutes=screening.seconds_per_answer // 60 if screening.seconds_per_answer else None,
         notices=list(notices),
     )
+
+
+def settle(web: Web, invite: Invite) -> None:
+    """The invite's row says finished once its transcript does."""
+    with web.store() as db:
+        db.execute(update(Invite).where(Invite.id == invite.id).values(status="finished"))
+        db.commit()
 
 
 @router.get("/i/{token}", response_class=HTMLResponse)
