@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from interviewer.transcript.record import load_record
 from interviewer.transcript.report import report_data, to_html
 from interviewer.web import inputs
-from interviewer.web.deps import RecruiterForm, SharedWeb, audit, checked, recruiter, recruiter_page
+from interviewer.web.deps import RecruiterForm, SharedWeb, Web, audit, checked, recruiter, recruiter_page
 from interviewer.web.store import Decision, Invite, Recruiter, Screening
 
 router = APIRouter()
@@ -77,29 +77,38 @@ def decide(
     return RedirectResponse(f"/candidates/{invite_id}", status_code=303)
 
 
+def _act_on(request: Request, web: Web, invite_id: int, csrf: str | None, action: str, change) -> Screening:
+    """Check the form, `change(db, invite)`, note `action` in the audit log, commit."""
+    signed = checked(request, csrf)
+    with web.store() as db:
+        found, screening = invite_or_404(db, invite_id, signed.team)
+        change(db, found)
+        audit(db, signed, action, f"candidate {invite_id} {found.candidate}")
+        db.commit()
+    return screening
+
+
+def _revoke(db: Session, invite: Invite) -> None:
+    if invite.status != "finished":
+        invite.status = "revoked"
+
+
+def _forget(db: Session, invite: Invite) -> None:
+    if invite.transcript:
+        Path(invite.transcript).unlink(missing_ok=True)
+    db.execute(delete(Decision).where(Decision.invite_id == invite.id))
+    db.delete(invite)
+
+
 @router.post("/candidates/{invite_id}/revoke")
 def revoke(request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(None)) -> Response:
     """The candidate's link stops working (an interview already finished stays readable here)."""
-    signed = checked(request, csrf)
-    with web.store() as db:
-        found, _ = invite_or_404(db, invite_id, signed.team)
-        if found.status != "finished":
-            found.status = "revoked"
-        audit(db, signed, "revoked", f"candidate {invite_id} {found.candidate}")
-        db.commit()
+    _act_on(request, web, invite_id, csrf, "revoked", _revoke)
     return RedirectResponse(f"/candidates/{invite_id}", status_code=303)
 
 
 @router.post("/candidates/{invite_id}/delete")
 def delete_candidate(request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(None)) -> Response:
     """The candidate, their decisions and their transcript are deleted (a request to be forgotten)."""
-    signed = checked(request, csrf)
-    with web.store() as db:
-        found, screening = invite_or_404(db, invite_id, signed.team)
-        if found.transcript:
-            Path(found.transcript).unlink(missing_ok=True)
-        db.execute(delete(Decision).where(Decision.invite_id == invite_id))
-        db.delete(found)
-        audit(db, signed, "deleted", f"candidate {invite_id} {found.candidate}")
-        db.commit()
+    screening = _act_on(request, web, invite_id, csrf, "deleted", _forget)
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
