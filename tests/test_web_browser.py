@@ -123,4 +123,14 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
     browser.get("about:blank")  # leaving mid-interview: the script from /static sends its beacon
     browser.get(dashboard)
     WebDriverWait(browser, 20).until(lambda b: "left_page" in b.page_source or b.refresh())
+
+    find(By.LINK_TEXT, "李雷").click()  # the recruiter revokes the second link
+    find(By.CSS_SELECTOR, "form[action$='/revoke'] button").click()
+    browser.get(base + second)
+    assert find(By.TAG_NAME, "h1").text == "链接已失效"  # an error page in the bank's language
+    screenshot(browser, tmp_path, "revoked.png")
+    browser.get(base + "/audit")
+    actions = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "td:nth-child(3)")]
+    assert actions[:2] == ["revoked", "invited"] and "created" in actions
+    screenshot(browser, tmp_path, "audit.png")
     server.should_exit = True
