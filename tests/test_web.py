@@ -374,7 +374,7 @@ def test_invisible_candidate_names_and_nul_bytes_are_refused(site):
     client, _ = site
     csrf = logged_in(client)
     screening = new_screening(client, csrf, questions="3")
-    for name in ("\u200b\u200b", "Ann\x00"):
+    for name in ("\u200b\u200b", "Ann\x00", "\u00ad", "\u034f", "\u180e", "\u2800", "\uffa0"):
         response = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": name})
         assert response.status_code == 400
     bad = client.post("/login", data={"email": "a\x00@example.org", "password": "x" * 12})

@@ -74,10 +74,13 @@ class Sessions:
         return self.signer.dumps(token)
 
     def _token(self, cookie: str | None) -> str | None:
+        """The token in a cookie we signed; anything else (unsigned, expired, or signed but not
+        a token, such as an old-style `{"r": 1}` payload) is no session."""
         try:
-            return self.signer.loads(cookie, max_age=SESSION_SECONDS) if cookie else None
+            token = self.signer.loads(cookie, max_age=SESSION_SECONDS) if cookie else None
         except BadSignature:
             return None
+        return token if isinstance(token, str) else None
 
     def read(self, cookie: str | None) -> LoginSession | None:
         """The live session behind a cookie; one idle too long or older than its lifetime is

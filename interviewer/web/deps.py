@@ -52,6 +52,15 @@ def shared(request: Request) -> Web:
 SharedWeb = Annotated[Web, Depends(shared)]  # a route's parameter `web: SharedWeb`
 
 
+class NotAllowed(HTTPException):
+    """A 403 for a role that may not do something (not a stale form): its page says so."""
+
+    key = "web_error_role"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(status_code=403, detail=detail)
+
+
 @dataclass(frozen=True)
 class SignedIn:
     """The recruiter behind a request and their session (which holds the form token)."""
@@ -81,9 +90,7 @@ def recruiter(request: Request, role: str = "viewer") -> SignedIn:
     if found is None or found.disabled:
         raise HTTPException(status_code=303, headers={"Location": "/login"})
     if RANK[found.role] < RANK[role]:
-        raise HTTPException(
-            status_code=403, detail=f"a {found.role} cannot do this; ask an owner of your team"
-        )
+        raise NotAllowed(f"a {found.role} cannot do this; ask an owner of your team")
     return SignedIn(found, session)
 
 

@@ -41,10 +41,10 @@ def _candidate_language(request: Request) -> str | None:
         return None
 
 
-def error_page(request: Request, status: int, detail: str = "") -> HTMLResponse:
+def error_page(request: Request, status: int, detail: str = "", key: str | None = None) -> HTMLResponse:
     candidate = request.url.path.startswith("/i/")
     language = (_candidate_language(request) if candidate else None) or browser_language(request)
-    key = f"web_error_{status}" if status in KNOWN else "web_error_other"
+    key = key or (f"web_error_{status}" if status in KNOWN else "web_error_other")
     return page(
         request,
         "error.html",
@@ -59,7 +59,7 @@ def error_page(request: Request, status: int, detail: str = "") -> HTMLResponse:
 async def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code < 400:  # a redirect (to the login page)
         return Response(status_code=exc.status_code, headers=exc.headers)
-    response = error_page(request, exc.status_code, str(exc.detail or ""))
+    response = error_page(request, exc.status_code, str(exc.detail or ""), getattr(exc, "key", None))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response

@@ -4,11 +4,19 @@ text), a length cap said out loud instead of silent cutting, and names a person 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from fastapi import HTTPException
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff\u3164\u115f\u1160]+")
+# Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern.
+BLANK_GLYPHS = set("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(value: str) -> bool:
+    """Whether any character draws something: a letter, digit, punctuation or symbol (format
+    characters, combining marks alone, spaces and blank glyphs do not)."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in BLANK_GLYPHS for c in value)
 
 
 def text(value: str, field: str, limit: int, *, required: bool = False, lines: bool = False) -> str:
@@ -17,7 +25,7 @@ def text(value: str, field: str, limit: int, *, required: bool = False, lines: b
         raise HTTPException(status_code=400, detail=f"{field} contains control characters; type it again")
     if len(value) > limit:
         raise HTTPException(status_code=400, detail=f"{field} is longer than {limit} characters; shorten it")
-    if required and not INVISIBLE.sub("", value):
+    if required and not visible(value):
         raise HTTPException(status_code=400, detail=f"{field} is empty; give it a name people can read")
     return value.strip()
 

@@ -6,6 +6,7 @@ e.g. redis://localhost:6379)."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from typing import ClassVar
@@ -92,7 +93,12 @@ class Limit:
 
     def check(self, key: str) -> None:
         if not self.limiter.hit(self.item, self.name, key):
-            raise HTTPException(status_code=429, detail="too many requests; wait a minute and try again")
+            reset = self.limiter.get_window_stats(self.item, self.name, key).reset_time
+            raise HTTPException(
+                status_code=429,
+                detail="too many requests; wait a minute and try again",
+                headers={"Retry-After": str(max(1, math.ceil(reset - time.time())))},
+            )
 
 
 def limiter(store: sessionmaker) -> FixedWindowRateLimiter:

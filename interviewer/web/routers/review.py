@@ -78,12 +78,14 @@ def decide(
 
 
 def _act_on(request: Request, web: Web, invite_id: int, csrf: str | None, action: str, change) -> Screening:
-    """Check the form, `change(db, invite)`, note `action` in the audit log, commit."""
+    """Check the form, `change(db, invite)`, note `action` in the audit log, commit. A deleted
+    candidate's name is not kept, even in the log."""
     signed = checked(request, csrf)
     with web.store() as db:
         found, screening = invite_or_404(db, invite_id, signed.team)
+        named = "" if action == "deleted" else f" {found.candidate}"
         change(db, found)
-        audit(db, signed, action, f"candidate {invite_id} {found.candidate}")
+        audit(db, signed, action, f"candidate {invite_id}{named}")
         db.commit()
     return screening
 
