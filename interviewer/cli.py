@@ -751,7 +751,8 @@ def user_create(email: str, team_name: str, role: str | None, database: str | No
     """Create a recruiter account in a team (accounts are created here, not in the browser)."""
     team, store = _web_store(database)
     account = team.create_user(store, email, password, team_name, role)
-    click.echo(f"created {account.role} {account.email} in team {account.team}")
+    first = " (the first member of a new team is its owner)" if role and role != account.role else ""
+    click.echo(f"created {account.role} {account.email} in team {account.team}{first}")
 
 
 @user.command("password")

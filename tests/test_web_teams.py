@@ -211,9 +211,8 @@ def test_user_create_makes_the_first_member_of_a_team_its_owner(tmp_path):
         assert result.exit_code == 0, result.output
         return result.output.strip()
 
-    assert (
-        create("ann@example.com", "--team", "acme", "--role", "viewer")
-        == "created owner ann@example.com in team acme"
+    assert create("ann@example.com", "--team", "acme", "--role", "viewer") == (
+        "created owner ann@example.com in team acme (the first member of a new team is its owner)"
     )
     assert create("bob@example.com", "--team", "acme") == "created recruiter bob@example.com in team acme"
     assert create("cy@example.com", "--team", "acme", "--role", "viewer").startswith("created viewer")
