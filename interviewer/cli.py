@@ -698,7 +698,19 @@ def _web_missing() -> InterviewerError:
 )
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL; default sqlite:///interviewer.db).")
-def serve(host: str, port: int, database: str | None) -> None:
+@click.option(
+    "--grading-workers",
+    type=click.IntRange(0, 64),
+    default=2,
+    show_default=True,
+    help="Answers graded at once by this process (on PostgreSQL, 0 leaves grading to `interviewer worker`).",
+)
+@click.option(
+    "--grade-in-request",
+    is_flag=True,
+    help="Grade inside the answer's request, with no queue (the old path).",
+)
+def serve(host: str, port: int, database: str | None, grading_workers: int, grade_in_request: bool) -> None:
     """Recruiter screenings in the browser: invite links, candidate interviews, a review dashboard."""
     try:
         import uvicorn
@@ -716,10 +728,39 @@ def serve(host: str, port: int, database: str | None) -> None:
             f"INTERVIEWER_SECRET is {len(secret.encode())} bytes; use at least 32, for example the output of "
             "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
         )
-    app = create_app(database, load_settings().transcripts_dir)
+    app = create_app(
+        database,
+        load_settings().transcripts_dir,
+        grading_workers=grading_workers,
+        grade_in_request=grade_in_request,
+    )
     click.echo(f"interviewer is serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     # X-Forwarded-For is read only from INTERVIEWER_TRUSTED_PROXIES (in the app), never by default.
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+
+
+@cli.command()
+@click.option("--database", help="Database URL (INTERVIEWER_DATABASE_URL): the PostgreSQL of `serve`.")
+@click.option(
+    "--concurrency", type=click.IntRange(1, 256), default=4, show_default=True, help="Answers graded at once."
+)
+def worker(database: str | None, concurrency: int) -> None:
+    """Grade queued answers for `interviewer serve` on PostgreSQL, here or on another machine."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        from interviewer.web import grading
+        from interviewer.web.store import database_url, open_store
+    except ImportError:
+        raise _web_missing() from None
+    url = database or database_url()
+    if make_url(url).get_backend_name() != "postgresql":
+        raise InterviewerError(
+            "`interviewer worker` needs the PostgreSQL database of `serve` (INTERVIEWER_DATABASE_URL or "
+            "--database); on SQLite, `serve` grades in its own threads"
+        )
+    click.echo(f"grading answers from {url.split('@')[-1]} ({concurrency} at once; Ctrl-C stops)", err=True)
+    grading.run_worker(open_store(url), url, concurrency)
 
 
 @cli.group()

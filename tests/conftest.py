@@ -53,4 +53,6 @@ def site(request, tmp_path):
 
     if request.param == "postgres" and not POSTGRES:
         pytest.skip("INTERVIEWER_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
-    return open_site(request.param, tmp_path)
+    client, url = open_site(request.param, tmp_path)
+    yield client, url
+    client.app.state.web.grading.close()  # its workers stop before the next test's database

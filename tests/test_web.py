@@ -18,6 +18,7 @@ from web_site import (
     new_screening,
     prompt_of,
     reply,
+    settled,
 )
 
 from interviewer.web.store import open_store
@@ -29,10 +30,13 @@ def test_migrations_create_the_whole_schema_from_empty(kind, tmp_path):
     open_store(url)
     open_store(url)  # a second run finds nothing to do
     tables = set(inspect(create_engine(url)).get_table_names())
-    assert tables == {
+    queue = {"procrastinate_jobs"} if kind == "postgres" else set()  # the grading queue's own tables
+    ours = {t for t in tables if not t.startswith("procrastinate_")}
+    assert ours == {
         *("alembic_version", "recruiters", "screenings", "invites", "decisions"),
         *("teams", "sessions", "audit", "rate_counters"),
     }
+    assert queue <= tables
 
 
 def test_a_database_from_before_teams_joins_one_team_owned_by_its_first_recruiter(tmp_path):
@@ -286,7 +290,7 @@ def test_a_transcript_cut_between_writes_is_completed_on_the_next_request(site, 
     candidate, link, _ = started(client, questions="3,4", mode="exam")
     cut_at(url, candidate, link, where)
 
-    page = candidate.get(link).text
+    page = settled(candidate, link, candidate.get(link)).text  # graded again, then shown
     if where != "end":
         assert "感谢参加" not in page and prompt_of(page)  # a prompt to answer, not a false 'thank you'
     for _ in range(5):

@@ -3,6 +3,7 @@ forms they submit. Shared by the web tests; the `site` fixture (conftest.py) is 
 
 import os
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,11 +30,8 @@ def database(kind: str, tmp_path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'web.db'}"
     with create_engine(POSTGRES).begin() as connection:  # each test starts from an empty database
-        connection.execute(
-            text(
-                "DROP TABLE IF EXISTS audit, sessions, rate_counters, decisions, invites, screenings, recruiters, teams, alembic_version CASCADE"
-            )
-        )
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
     return POSTGRES
 
 
@@ -73,10 +71,24 @@ def prompt_of(html: str) -> str:
     return re.search(r'name="prompt" value="(\d+)"', html).group(1)
 
 
+def settled(candidate, link, response):
+    """The page after grading: a browser on the "reviewing your answer" page refreshes until
+    the next prompt (or the end) is there."""
+    for _ in range(600):
+        if 'id="reviewing"' not in response.text:
+            return response
+        time.sleep(0.05)
+        response = candidate.get(link)
+    raise AssertionError("the answer was never graded")
+
+
 def reply(candidate, link, text, page=None):
-    """Answer the prompt on `page` (the current page when not given), as the browser's form does."""
-    page = page if page is not None else candidate.get(link).text
-    return candidate.post(f"{link}/answer", data={"answer": text, "prompt": prompt_of(page)})
+    """Answer the prompt on `page` (the current page when not given), as the browser's form
+    does, and wait on the reviewing page like the browser."""
+    page = page if page is not None else settled(candidate, link, candidate.get(link)).text
+    return settled(
+        candidate, link, candidate.post(f"{link}/answer", data={"answer": text, "prompt": prompt_of(page)})
+    )
 
 
 def invite(client, csrf, screening, name):

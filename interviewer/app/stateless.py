@@ -18,7 +18,7 @@ from typing import Literal
 from interviewer.app.interviews import AllAnswered, Interview, recorded_bank, reopen
 from interviewer.app.restore import Restored, all_closed_state, restore_state
 from interviewer.engine.events import Answer, FollowUp, QuestionAsked, Resume, Skip
-from interviewer.engine.session import Output
+from interviewer.engine.session import COMMANDS, Output
 from interviewer.transcript.record import InterviewRecord, load_record
 
 
@@ -75,11 +75,12 @@ def restore(path: str | Path) -> Interview | None:
     return interview
 
 
-def complete(path: str | Path) -> list[Output]:
-    """Finish what a crash cut short: a transcript that ends on an answer or a critique with no
-    next prompt gets that answer graded and the next prompt asked (or its end written), so the
-    candidate is never left on a false "thank you". Nothing happens to a transcript that is
-    waiting for an answer or finished."""
+def complete(path: str | Path, *, after_crash: bool = True) -> list[Output]:
+    """Finish what a crash cut short, or what a queue worker was asked to do: a transcript that
+    ends on an answer or a critique with no next prompt gets that answer graded and the next
+    prompt asked (or its end written), so the candidate is never left on a false "thank you".
+    Nothing happens to a transcript that is waiting for an answer or finished. After a crash a
+    `resume` event notes the interruption; a queued grading is no interruption."""
     record = load_record(path)
     if record.finished:
         return []
@@ -92,11 +93,16 @@ def complete(path: str | Path) -> list[Output]:
     state = state or all_closed_state(record, selected)
     interview, _ = reopen(record, bank, clock=time.time, state=state)
     with interview:
-        interview.writer.write(
-            Resume(at_question=state.question_number, bank_hash=bank.content_hash, forced=False)
-        )
+        if after_crash:
+            interview.writer.write(
+                Resume(at_question=state.question_number, bank_hash=bank.content_hash, forced=False)
+            )
         interview.session.restore(**state.for_session(waiting=False))
         return interview.session.end() if ended else interview.begin()
+
+
+def is_command(text: str) -> bool:
+    return text.strip().lower() in COMMANDS
 
 
 def _reply_to(record: InterviewRecord, seq: int) -> str | None:
@@ -113,15 +119,18 @@ def _reply_to(record: InterviewRecord, seq: int) -> str | None:
     return None
 
 
-def answer_to(path: str | Path, seq: int, text: str) -> Reply:
+def answer_to(path: str | Path, seq: int, text: str, *, grade: bool = True) -> Reply:
     """One submitted answer to the prompt asked at `seq`, stored only if that prompt is the one
-    waiting; the same answer sent twice is stored once."""
+    waiting; the same answer sent twice is stored once. Without `grade` the answer is only
+    stored, for `complete` to grade later (a command such as /skip is carried out at once)."""
     now = position(path)
     if now.prompt is not None and now.seq == seq:
         interview = restore(path)
         if interview is not None:
             with interview:
-                return Reply("answered", interview.answer(text))
+                if grade or is_command(text):
+                    return Reply("answered", interview.answer(text))
+                return Reply("answered", interview.session.record(text))
     replied = _reply_to(load_record(path), seq)
     if replied is not None and replied.strip() == text.strip():
         return Reply("repeated")

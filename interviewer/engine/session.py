@@ -291,6 +291,13 @@ class Session:
         return next((p for p in points if p.id in missing), None)
 
     def _answer(self, text: str, extra: dict) -> list[Output]:
+        refused = self.record(text, extra)
+        return refused or self._evaluate()
+
+    def record(self, text: str, extra: dict | None = None) -> list[Output]:
+        """Keep an answer without grading it yet (a web worker grades it off the request
+        path, by restoring the session and calling `start`); a notice if it is empty."""
+        extra = extra or {}
         if not text.strip():
             return [Output(kind="notice", text=self._say("empty_answer"))]
         seconds = round(self.clock() - self.prompt_at, 2)
@@ -307,7 +314,7 @@ class Session:
                 **extra,
             )
         )
-        return self._evaluate()
+        return []
 
     def _evaluate(self) -> list[Output]:
         """Grade everything said to this question so far, then probe or move on."""

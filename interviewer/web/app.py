@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,8 +21,10 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from interviewer.web import errors
+from interviewer.web import store as store_module
 from interviewer.web.auth import Sessions
 from interviewer.web.deps import Web
+from interviewer.web.grading import open_queue
 from interviewer.web.ratelimit import Limit, limiter
 from interviewer.web.routers import accounts, audit, candidate, review, screenings
 from interviewer.web.security import SecurityHeaders
@@ -34,15 +38,27 @@ def create_app(
     *,
     public_url: str | None = None,
     trusted_proxies: str | None = None,
+    grading_workers: int = 2,
+    grade_in_request: bool = False,
 ) -> FastAPI:
     """The site for one database and transcripts folder (`interviewer serve` and the tests).
-    Without a secret from the caller or INTERVIEWER_SECRET, sessions last as long as the process."""
+    Without a secret from the caller or INTERVIEWER_SECRET, sessions last as long as the process.
+    Answers are graded on a queue (`web.grading`) by `grading_workers` workers in this process
+    (on PostgreSQL, 0 leaves it to `interviewer worker`), or inside the request if asked."""
+    database_url = database_url or store_module.database_url()
     store = open_store(database_url)
     secret = secret or os.environ.get("INTERVIEWER_SECRET") or secrets.token_urlsafe(32)
     public_url = public_url or os.environ.get("INTERVIEWER_PUBLIC_URL", "")
     proxies = trusted_proxies or os.environ.get("INTERVIEWER_TRUSTED_PROXIES", "")
     shared_limits = limiter(store)
-    app = FastAPI(title="interviewer", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if app.state.web.grading is not None:  # the job in hand finishes; queued ones wait
+            app.state.web.grading.close()
+
+    app = FastAPI(title="interviewer", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.web = Web(
         store=store,
         sessions=Sessions(secret, store),
@@ -51,6 +67,7 @@ def create_app(
         answers=Limit("answer", "30/minute", shared_limits),
         secure_cookies=public_url.startswith("https://"),
         public_url=public_url.rstrip("/"),
+        grading=None if grade_in_request else open_queue(store, database_url, grading_workers),
     )
     for area in (accounts, screenings, review, audit, candidate):
         app.include_router(area.router)

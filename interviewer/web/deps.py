@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interviewer.prompts import say
 from interviewer.web.auth import SESSION_COOKIE, Sessions, csrf_ok
+from interviewer.web.grading import GradingQueue
 from interviewer.web.ratelimit import Limit
 from interviewer.web.store import AuditEntry, LoginSession, Recruiter
 
@@ -38,6 +39,7 @@ class Web:
     answers: Limit
     secure_cookies: bool = False  # the public URL is https: cookies only travel over it
     public_url: str = ""  # invite links start with it (else with the request's own address)
+    grading: GradingQueue | None = None  # None: answers are graded inside the request
     # One answer at a time per candidate in this worker (a file lock covers other processes).
     invite_locks: defaultdict[int, threading.Lock] = field(
         default_factory=lambda: defaultdict(threading.Lock)

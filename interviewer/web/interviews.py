@@ -58,17 +58,25 @@ def begin(invite: Invite, screening: Screening, folder: Path) -> tuple[Path, lis
 
 def current(path: Path) -> Position:
     """The prompt waiting for the candidate; a transcript cut short by a crash is completed
-    first, so the candidate is never stuck."""
+    first, so the candidate is never stuck (grading in the request, without a queue)."""
     with turn(path):
         stateless.complete(path)
         return stateless.position(path)
 
 
-def answer(path: Path, prompt: int, text: str) -> tuple[Reply, Position]:
-    """One answer (or /skip) to the prompt asked at `prompt`, and where the interview is after."""
+def position(path: Path) -> Position:
+    """Where the interview stands, read without waiting for a grading in progress (each event
+    is one appended line, so a reader sees whole events)."""
+    return stateless.position(path)
+
+
+def answer(path: Path, prompt: int, text: str, *, grade: bool) -> tuple[Reply, Position]:
+    """One answer (or /skip) to the prompt asked at `prompt`, and where the interview is after.
+    Without `grade` the answer is only stored: a queued job grades it."""
     with turn(path):
-        stateless.complete(path)
-        reply = stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS])
+        if grade:
+            stateless.complete(path)
+        reply = stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS], grade=grade)
         return reply, stateless.position(path)
 
 

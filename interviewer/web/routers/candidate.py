@@ -57,9 +57,16 @@ def candidate_page(
         return page(
             request, "candidate.html", **here, stage="consent", token=token, count=len(screening.questions)
         )
-    now = now or interviews.current(Path(invite.transcript))
-    if now.prompt is None and not now.stuck and invite.status != "finished":  # crashed before the row
-        settle(request.app.state.web, invite)
+    web: Web = request.app.state.web
+    path = Path(invite.transcript)
+    if now is None:
+        now = interviews.position(path) if web.grading else interviews.current(path)
+    if now.stuck:  # an answer is being graded (or its job was lost in a crash: asked for again);
+        # the page reloads itself every 2 s, with no script
+        web.grading.request(invite.id, str(path))
+        return page(request, "candidate.html", **here, stage="reviewing", token=token, refresh=2)
+    if now.prompt is None and invite.status != "finished":  # crashed between the end and the row
+        settle(web, invite)
     if now.prompt is None:
         return page(request, "candidate.html", status=status, **here, stage="done")
     return page(
@@ -122,11 +129,15 @@ def candidate_answer(
         raise HTTPException(
             status_code=413, detail=f"answers are limited to {interviews.MAX_ANSWER_CHARS} characters"
         )
+    path = Path(found.transcript)
     with web.invite_locks[found.id], web.store() as db, db.begin():
         row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
-        reply, now = interviews.answer(Path(found.transcript), prompt, answer)
+        reply, now = interviews.answer(path, prompt, answer, grade=web.grading is None)
         if now.prompt is None and not now.stuck:
             row.status = "finished"
+    if now.stuck and reply.status == "answered":  # stored; graded by a worker, then shown
+        web.grading.request(found.id, str(path))
+        return RedirectResponse(f"/i/{token}", status_code=303)
     if reply.status == "stale":
         language = resolve_bank(screening.bank).language
         notice = say(language, "web_stale_answer")
