@@ -75,15 +75,18 @@ def conninfo(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def procrastinate_app(store: sessionmaker, database_url: str):
-    """The procrastinate app with the grading task, the same in `serve` and `interviewer worker`."""
+def procrastinate_app(store: sessionmaker, database_url: str, concurrency: int = 1):
+    """The procrastinate app with the grading task, the same in `serve` and `interviewer worker`.
+    The task waits for `advance` in a pool of `concurrency` threads: a job mostly waits for a
+    model, and asyncio's default pool (a handful of threads) would cap the jobs in flight."""
     import procrastinate
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url)))
+    threads = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="grading")
 
     @app.task(name="interviewer.advance", queue=QUEUE)
-    def advance_job(invite_id: int, path: str) -> None:
-        advance(store, invite_id, path)
+    async def advance_job(invite_id: int, path: str) -> None:
+        await asyncio.get_running_loop().run_in_executor(threads, advance, store, invite_id, path)
 
     return app
 
@@ -111,7 +114,7 @@ class PostgresQueue:
         self.loop = asyncio.new_event_loop()
 
         async def main() -> None:
-            async with procrastinate_app(*self._args).open_async() as app:
+            async with procrastinate_app(*self._args, workers).open_async() as app:
                 self.worker = asyncio.current_task()
                 self.started.set()
                 await app.run_worker_async(
@@ -148,5 +151,5 @@ def open_queue(store: sessionmaker, database_url: str, workers: int) -> GradingQ
 
 def run_worker(store: sessionmaker, database_url: str, concurrency: int) -> None:
     """`interviewer worker`: grade queued answers until stopped (Ctrl-C or SIGTERM)."""
-    app = procrastinate_app(store, database_url)
+    app = procrastinate_app(store, database_url, concurrency)
     app.run_worker(queues=[QUEUE], concurrency=concurrency)
