@@ -52,6 +52,7 @@ class Recruiter(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="recruiter")
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str | None] = mapped_column(String(20), nullable=True)  # None: the browser's
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -98,6 +99,8 @@ class Screening(Base):
     backend: Mapped[str] = mapped_column(String(20), default="offline")
     model: Mapped[str | None] = mapped_column(String(200), nullable=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    spoken: Mapped[bool] = mapped_column(Boolean, default=False)  # candidates may record answers
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -47,6 +47,7 @@ class ScreeningForm(RecruiterForm):
     backend: str = "offline"
     model: str = ""
     minutes: str = ""
+    spoken: str = ""  # a checkbox: "yes" when candidates may record their answers
 
 
 class InviteForm(RecruiterForm):
@@ -116,6 +117,7 @@ def create_screening(request: Request, web: SharedWeb, form: Annotated[Screening
         backend=form.backend,
         model=model or None,
         seconds_per_answer=minutes * 60 if minutes else None,
+        spoken=form.spoken == "yes",
         team_id=signed.team,
         created_by=signed.who.id,
     )
