@@ -56,16 +56,20 @@ def template_version(name: str, language: str) -> str:
     return f"{path.name}@{hashlib.sha256(path.read_bytes()).hexdigest()[:8]}"
 
 
+CATALOGUE = ("messages", "web")  # one catalogue in two files: the interview's words, the web pages'
+
+
 @cache
 def messages(language: str) -> dict[str, str]:
-    """Interface strings in the bank's language; English fills any gap."""
+    """Interface strings in the bank's (or the recruiter's) language; English fills any gap."""
     merged: dict[str, str] = {}
     for tag in reversed(_language_chain(language)):
-        try:
-            path = _find("messages", tag, ".yaml")
-        except InterviewerError:
-            continue
-        merged.update(yamltext.load(path.read_text(encoding="utf-8")) or {})
+        for name in CATALOGUE:
+            try:
+                path = _find(name, tag, ".yaml")
+            except InterviewerError:
+                continue
+            merged.update(yamltext.load(path.read_text(encoding="utf-8")) or {})
     return merged
 
 

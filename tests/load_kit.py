@@ -111,7 +111,7 @@ def screening_links(base: str, count: int, backend: str = "offline") -> list[str
         page = recruiter.post(
             f"{screening}/invites", data={"csrf": csrf, "candidate": f"c{n}", "days": "1"}
         ).text
-        links.append(re.search(r"<code>https?://[^/]+(/i/[^<]+)</code>", page).group(1))
+        links.append(re.search(r'data-copy="https?://[^/"]+(/i/[^"]+)"', page).group(1))
     return links
 
 

@@ -315,9 +315,9 @@ def test_candidate_pages_speak_the_banks_language(site):
         client, csrf, new_screening(client, csrf, bank="backend-engineering-en", questions="1"), "Ann"
     )
     consent = TestClient(client.app).get(link).text
-    assert "I agree to have my answers recorded and reviewed." in consent and '<html lang="en">' in consent
+    assert "I agree to have my answers recorded and reviewed." in consent and '<html lang="en" ' in consent
     zh_link = invite(client, csrf, new_screening(client, csrf, questions="1"), "陈")
-    assert '<html lang="zh-CN">' in TestClient(client.app).get(zh_link).text
+    assert '<html lang="zh-CN" ' in TestClient(client.app).get(zh_link).text
 
 
 def test_every_page_carries_the_security_headers_and_no_inline_script(site):

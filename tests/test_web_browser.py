@@ -85,7 +85,9 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
     find(By.CSS_SELECTOR, "form[action='/screenings'] button").click()
     find(By.NAME, "candidate").send_keys("陈伟")
     find(By.CSS_SELECTOR, "form[action$='/invites'] button").click()
-    link = re.search(r"/i/[A-Za-z0-9_-]+", find(By.TAG_NAME, "code").text).group(0)
+    link = re.search(
+        r"/i/[A-Za-z0-9_-]+", find(By.CSS_SELECTOR, "button[data-copy]").get_attribute("data-copy")
+    ).group(0)
     dashboard = browser.current_url.removesuffix("/invites")
 
     browser.get(base + link)
@@ -115,7 +117,9 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
 
     find(By.NAME, "candidate").send_keys("李雷")
     find(By.CSS_SELECTOR, "form[action$='/invites'] button").click()
-    second = re.search(r"/i/[A-Za-z0-9_-]+", find(By.TAG_NAME, "code").text).group(0)
+    second = re.search(
+        r"/i/[A-Za-z0-9_-]+", find(By.CSS_SELECTOR, "button[data-copy]").get_attribute("data-copy")
+    ).group(0)
     browser.get(base + second)
     find(By.NAME, "consent").click()
     find(By.CSS_SELECTOR, "form[action$='/start'] button").click()
@@ -125,7 +129,9 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
     WebDriverWait(browser, 20).until(lambda b: "left_page" in b.page_source or b.refresh())
 
     find(By.LINK_TEXT, "李雷").click()  # the recruiter revokes the second link
-    find(By.CSS_SELECTOR, "form[action$='/revoke'] button").click()
+    revoke = find(By.CSS_SELECTOR, "form[action$='/revoke'] button")
+    revoke.click()
+    WebDriverWait(browser, 20).until(ready.staleness_of(revoke))  # the revocation has landed
     browser.get(base + second)
     assert find(By.TAG_NAME, "h1").text == "链接已失效"  # an error page in the bank's language
     screenshot(browser, tmp_path, "revoked.png")

@@ -53,7 +53,7 @@ def test_two_teams_never_see_each_other(rita):
         f"{screening}/invites": {"candidate": "Eve", "days": "7"},
         f"{candidate}/decision": {"decision": "reject"},
         f"{candidate}/revoke": {},
-        f"{candidate}/delete": {},
+        f"{candidate}/delete": {"confirm": "yes"},
     }
     for path, data in writes.items():
         assert bob.post(path, data={"csrf": bob_csrf, **data}).status_code == 404, path
@@ -85,7 +85,7 @@ def test_the_owner_reads_every_action_in_the_audit_log(rita):
     client, csrf, screening, _, candidate = rita
     client.get(f"{screening}/export.csv")
     client.post(f"{candidate}/revoke", data={"csrf": csrf})
-    client.post(f"{candidate}/delete", data={"csrf": csrf})
+    client.post(f"{candidate}/delete", data={"csrf": csrf, "confirm": "yes"})
     log = client.get("/audit").text
     rows = re.findall(r"<td>rita@example.com</td><td>(\w+)</td><td>([^<]*)</td>", log)
     assert [action for action, _ in rows] == [
@@ -111,7 +111,7 @@ def test_a_revoked_link_stops_and_a_deleted_candidate_is_gone_with_the_transcrip
     client.post(f"{candidate}/revoke", data={"csrf": csrf})
     gone = browser.get(link)
     assert gone.status_code == 410 and "链接已失效" in gone.text  # in the bank's language
-    client.post(f"{candidate}/delete", data={"csrf": csrf})
+    client.post(f"{candidate}/delete", data={"csrf": csrf, "confirm": "yes"})
     assert client.get(candidate).status_code == 404 and not transcript.exists()
 
 
@@ -166,7 +166,7 @@ def test_cookies_are_secure_and_links_public_behind_https(tmp_path):
     csrf = csrf_of(client.get("/").text)
     screening = new_screening(client, csrf, questions="3")
     page = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": "Ann", "days": "7"}).text
-    assert "<code>https://jobs.example.com/i/" in page
+    assert 'data-copy="https://jobs.example.com/i/' in page
 
 
 def login_statuses(clients, forwarded_for=None):

@@ -93,4 +93,4 @@ def reply(candidate, link, text, page=None):
 
 def invite(client, csrf, screening, name):
     page = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": name, "days": "7"}).text
-    return re.search(r"<code>https?://[^/]+(/i/[^<]+)</code>", page).group(1)
+    return re.search(r'data-copy="https?://[^/"]+(/i/[^"]+)"', page).group(1)

@@ -166,9 +166,12 @@ def to_html(data: dict) -> str:
     return _render("report.html.j2", data["language"], data=data)
 
 
-def compare_rows(records: list[InterviewRecord]) -> tuple[list[int], list[dict]]:
+def compare_rows(
+    records: list[InterviewRecord], names: dict[str, str] | None = None
+) -> tuple[list[int], list[dict]]:
     """The question numbers and one row per interview, best first, for the screening table;
-    interviews of different banks cannot be compared question by question."""
+    interviews of different banks cannot be compared question by question. `names` labels a
+    transcript (by its path) with the candidate's name; else its file name labels it."""
     rows = [summary_row(record) for record in records]
     banks = {row.bank for row in rows}
     if len(banks) > 1:
@@ -179,7 +182,7 @@ def compare_rows(records: list[InterviewRecord]) -> tuple[list[int], list[dict]]
     table = []
     for row in rows:
         line = row.model_dump(include=set(COMPARE_FIELDS))
-        line["transcript"] = Path(row.transcript).name
+        line["transcript"] = (names or {}).get(row.transcript) or Path(row.transcript).name
         for number in numbers:
             line[f"q{number}"] = row.scores.get(number)
             line[f"q{number}_covered"] = row.covered.get(number)
@@ -201,8 +204,8 @@ def compare_csv(records: list[InterviewRecord]) -> str:
     return out.getvalue()
 
 
-def compare_html(records: list[InterviewRecord]) -> str:
+def compare_html(records: list[InterviewRecord], names: dict[str, str] | None = None) -> str:
     """The screening table as one page, in the first interview's language."""
-    numbers, rows = compare_rows(records)
+    numbers, rows = compare_rows(records, names)
     title = records[0].start.bank.title
     return _render("compare.html.j2", records[0].language, title=title, numbers=numbers, rows=rows)

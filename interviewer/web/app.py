@@ -26,7 +26,7 @@ from interviewer.web.auth import Sessions
 from interviewer.web.deps import Web
 from interviewer.web.grading import open_queue
 from interviewer.web.ratelimit import Limit, limiter
-from interviewer.web.routers import accounts, audit, candidate, review, screenings
+from interviewer.web.routers import accounts, audit, candidate, exports, invites, review, screenings, team
 from interviewer.web.security import SecurityHeaders
 from interviewer.web.store import open_store
 
@@ -69,7 +69,7 @@ def create_app(
         public_url=public_url.rstrip("/"),
         grading=None if grade_in_request else open_queue(store, database_url, grading_workers),
     )
-    for area in (accounts, screenings, review, audit, candidate):
+    for area in (accounts, screenings, invites, exports, review, team, audit, candidate):
         app.include_router(area.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     errors.install(app)

@@ -127,7 +127,21 @@ def audit(db: Session, signed: SignedIn, action: str, target: str) -> None:
     db.add(AuditEntry(team_id=signed.team, recruiter_id=signed.who.id, action=action, target=target[:300]))
 
 
+LANGUAGES = ("en", "zh-CN")
+
+
+def browser_language(request: Request) -> str:
+    """Chinese when the browser prefers it, English otherwise."""
+    wanted = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "zh-CN" if wanted.startswith("zh") else "en"
+
+
 def recruiter_page(request: Request, name: str, signed: SignedIn, **context) -> HTMLResponse:
-    """A page of the recruiter area: its navigation and forms carry the session's form token."""
+    """A page of the recruiter area, in the recruiter's chosen language (else the browser's):
+    its navigation and forms carry the session's form token."""
     can_edit = RANK[signed.who.role] >= RANK["recruiter"]
-    return page(request, name, recruiter=signed.who, csrf=signed.csrf, can_edit=can_edit, **context)
+    language = signed.who.language or browser_language(request)
+    context.setdefault("title", "interviewer")
+    return page(
+        request, name, recruiter=signed.who, csrf=signed.csrf, can_edit=can_edit, lang=language, **context
+    )

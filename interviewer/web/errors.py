@@ -14,17 +14,11 @@ from starlette.exceptions import HTTPException
 
 from interviewer.bank.loader import resolve_bank
 from interviewer.web.auth import token_hash
-from interviewer.web.deps import page, shared
+from interviewer.web.deps import browser_language, page, shared
 from interviewer.web.store import Invite, Screening
 
 KNOWN = {400, 403, 404, 409, 410, 413, 422, 429, 503}
 log = logging.getLogger("interviewer.web")
-
-
-def browser_language(request: Request) -> str:
-    """Chinese when the browser prefers it, English otherwise."""
-    wanted = request.headers.get("accept-language", "").split(",")[0].strip().lower()
-    return "zh-CN" if wanted.startswith("zh") else "en"
 
 
 def _candidate_language(request: Request) -> str | None:

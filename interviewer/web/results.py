@@ -7,10 +7,13 @@ import csv
 import io
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from interviewer.engine.events import Answer, LeftPage
 from interviewer.transcript.record import InterviewRecord, load_record
 from interviewer.transcript.rows import summary_row
-from interviewer.web.store import Invite, Screening
+from interviewer.web.store import Decision, Invite, Screening
 
 FAST_CHARS_PER_SECOND = 15  # nobody types this fast; a long answer arriving faster was pasted
 FAST_MIN_CHARS = 200
@@ -37,18 +40,29 @@ def behaviour_flags(record: InterviewRecord, seconds_per_answer: int | None = No
     return flags
 
 
-def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[int, str]) -> list[dict]:
-    """One row per invite: scores, minutes and flags once a transcript exists, and the latest
-    decision (`decisions` maps invite id to it)."""
+def latest_decisions(db: Session, screening_id: int) -> dict[int, Decision]:
+    """Each candidate's latest decision, by invite id."""
+    query = (
+        select(Decision).join(Invite).where(Invite.screening_id == screening_id).order_by(Decision.created)
+    )
+    return {d.invite_id: d for d in db.scalars(query)}
+
+
+def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[int, Decision]) -> list[dict]:
+    """One row per invite: scores, minutes, skipped questions and flags once a transcript
+    exists, and the latest decision with its notes (`decisions` maps invite id to it)."""
     rows = []
     for invite in invites:
+        decided = decisions.get(invite.id)
         row = {
             "invite": invite,
             "overall": None,
             "scores": {},
             "minutes": 0.0,
             "flags": [],
-            "decision": decisions.get(invite.id),
+            "skipped": [],
+            "decision": decided.decision if decided else None,
+            "notes": decided.notes if decided else "",
         }
         if invite.transcript and Path(invite.transcript).exists():
             record = load_record(invite.transcript)
@@ -56,9 +70,37 @@ def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[
             row["overall"] = summary.overall
             row["scores"] = summary.scores
             row["minutes"] = summary.minutes
+            row["skipped"] = [q.number for q in record.questions if q.skipped]
             row["flags"] = summary.flags + behaviour_flags(record, screening.seconds_per_answer)
         rows.append(row)
     return rows
+
+
+SORTS = {
+    "created": lambda row: row["invite"].created,
+    "name": lambda row: row["invite"].candidate.casefold(),
+    "score": lambda row: -(row["overall"] if row["overall"] is not None else -1),
+}
+
+
+def pick_rows(rows: list[dict], listing: dict) -> list[dict]:
+    """The rows a recruiter asked for: a name search, a status, a flag ("any" for any flag) and
+    a decision ("none" for undecided), in the chosen order (newest, name, best score first)."""
+    query = listing.get("q", "").strip().casefold()
+    status, flag, decision = listing.get("status"), listing.get("flag"), listing.get("decision")
+
+    def wanted(row: dict) -> bool:
+        flags = [f.split("×")[0] for f in row["flags"]]
+        return (
+            (not query or query in row["invite"].candidate.casefold())
+            and (not status or row["invite"].status == status)
+            and (not flag or (flags if flag == "any" else flag in flags))
+            and (not decision or (row["decision"] or "none") == decision)
+        )
+
+    chosen = [row for row in rows if wanted(row)]
+    order = SORTS.get(listing.get("sort") or "created", SORTS["created"])
+    return sorted(chosen, key=order, reverse=listing.get("sort") in (None, "", "created"))
 
 
 def _cell(value: object) -> object:
@@ -92,7 +134,10 @@ def csv_text(screening: Screening, rows: list[dict]) -> str:
             "overall",
             *[f"q{n}" for n in questions],
             "minutes",
+            "skipped",
             "flags",
+            "decision",
+            "notes",
             "backend",
             "model",
         ]
@@ -105,7 +150,10 @@ def csv_text(screening: Screening, rows: list[dict]) -> str:
                 row["overall"],
                 *[row["scores"].get(n, "") for n in questions],
                 row["minutes"],
+                " ".join(f"q{n}" for n in row["skipped"]),
                 " ".join(row["flags"]),
+                row["decision"] or "",
+                row["notes"],
                 screening.backend,
                 screening.model or "",
             ]

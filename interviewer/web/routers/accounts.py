@@ -4,13 +4,14 @@ guessed at speed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from interviewer.prompts import say
 from interviewer.web import inputs
 from interviewer.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
-from interviewer.web.deps import SharedWeb, checked, page
+from interviewer.web.deps import LANGUAGES, SharedWeb, browser_language, checked, page
 from interviewer.web.store import Recruiter
 
 router = APIRouter()
@@ -18,7 +19,7 @@ router = APIRouter()
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> HTMLResponse:
-    return page(request, "login.html", title="Log in")
+    return page(request, "login.html", lang=browser_language(request), title="interviewer")
 
 
 @router.post("/login")
@@ -32,7 +33,8 @@ def login(request: Request, web: SharedWeb, email: str = Form(...), password: st
         or found is None
         or found.disabled
     ):
-        return page(request, "login.html", status=401, title="Log in", error="Wrong email or password.")
+        language = browser_language(request)
+        return page(request, "login.html", status=401, lang=language, error=say(language, "rec_wrong_login"))
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -43,6 +45,20 @@ def login(request: Request, web: SharedWeb, email: str = Form(...), password: st
         secure=web.secure_cookies,
     )
     return response
+
+
+@router.post("/account/language")
+def choose_language(
+    request: Request, web: SharedWeb, csrf: str = Form(None), language: str = Form(...)
+) -> Response:
+    """The recruiter pages' language for this recruiter, on every device."""
+    signed = checked(request, csrf, role="viewer")
+    if language not in LANGUAGES:
+        raise HTTPException(status_code=400, detail=f"choose one of {', '.join(LANGUAGES)}")
+    with web.store() as db:
+        db.get(Recruiter, signed.who.id).language = language
+        db.commit()
+    return RedirectResponse(request.headers.get("referer") or "/", status_code=303)
 
 
 @router.post("/logout")

@@ -5,6 +5,7 @@ recruiter's own team's candidates are found."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,20 @@ def candidate_view(request: Request, invite_id: int, web: SharedWeb) -> HTMLResp
     )
 
 
+@router.get("/candidates/{invite_id}/report", response_class=HTMLResponse)
+def full_report(request: Request, invite_id: int, web: SharedWeb) -> HTMLResponse:
+    """The candidate's report as a page of its own, sandboxed like the frame (no script, no
+    forms, no same-origin access), for reading and printing."""
+    signed = recruiter(request)
+    with web.store() as db:
+        found, _ = invite_or_404(db, invite_id, signed.team)
+    if not (found.transcript and Path(found.transcript).exists()):
+        raise HTTPException(status_code=404, detail="no interview yet")
+    report = HTMLResponse(to_html(report_data(load_record(found.transcript))))
+    report.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    return report
+
+
 @router.post("/candidates/{invite_id}/decision")
 def decide(
     request: Request, invite_id: int, web: SharedWeb, form: Annotated[DecisionForm, Form()]
@@ -97,7 +112,9 @@ def _revoke(db: Session, invite: Invite) -> None:
 
 def _forget(db: Session, invite: Invite) -> None:
     if invite.transcript:
-        Path(invite.transcript).unlink(missing_ok=True)
+        transcript = Path(invite.transcript)
+        transcript.unlink(missing_ok=True)
+        shutil.rmtree(transcript.with_suffix(""), ignore_errors=True)  # its recordings, if any
     db.execute(delete(Decision).where(Decision.invite_id == invite.id))
     db.delete(invite)
 
@@ -109,8 +126,22 @@ def revoke(request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(No
     return RedirectResponse(f"/candidates/{invite_id}", status_code=303)
 
 
+@router.get("/candidates/{invite_id}/delete", response_class=HTMLResponse)
+def confirm_delete(request: Request, invite_id: int, web: SharedWeb) -> HTMLResponse:
+    """What deleting removes, and a form that must be confirmed."""
+    signed = recruiter(request, "recruiter")
+    with web.store() as db:
+        found, screening = invite_or_404(db, invite_id, signed.team)
+    return recruiter_page(request, "confirm_delete.html", signed, invite=found, screening=screening)
+
+
 @router.post("/candidates/{invite_id}/delete")
-def delete_candidate(request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(None)) -> Response:
-    """The candidate, their decisions and their transcript are deleted (a request to be forgotten)."""
+def delete_candidate(
+    request: Request, invite_id: int, web: SharedWeb, csrf: str = Form(None), confirm: str = Form("")
+) -> Response:
+    """The candidate, their decisions, their transcript and recordings are deleted (a request to
+    be forgotten), once the recruiter has confirmed it."""
+    if confirm != "yes":
+        raise HTTPException(status_code=400, detail="tick the box to confirm the deletion")
     screening = _act_on(request, web, invite_id, csrf, "deleted", _forget)
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)

@@ -1,26 +1,24 @@
-"""The recruiter's screenings: the list, a new screening, one screening's candidates, invite
-links, the CSV export and the side-by-side comparison. Every query is limited to the signed-in
-recruiter's team (another team's screening is a 404, as if it did not exist); every form
-checks the session's token and the recruiter's role, and lands in the audit log."""
+"""The recruiter's screenings: the list (active or archived), a new screening with its
+bank's questions to pick from, editing and archiving, and one screening's page of candidates
+(search, filters, sort, pages). Every query is limited to the signed-in recruiter's team
+(another team's screening is a 404, as if it did not exist); every form checks the session's
+token and the recruiter's role, and lands in the audit log."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from interviewer.bank.loader import DEFAULT_BANK, bank_files, load_bank_file
+from interviewer.bank.models import Bank
 from interviewer.engine.selection import parse_numbers
 from interviewer.errors import InterviewerError
-from interviewer.transcript.record import load_record
-from interviewer.transcript.report import compare_html
 from interviewer.web import inputs
-from interviewer.web.auth import new_token, token_hash
 from interviewer.web.deps import (
     RecruiterForm,
     SharedWeb,
@@ -31,17 +29,20 @@ from interviewer.web.deps import (
     recruiter,
     recruiter_page,
 )
-from interviewer.web.results import candidate_rows, csv_text
-from interviewer.web.store import Decision, Invite, Screening, utcnow
+from interviewer.web.results import candidate_rows, latest_decisions, pick_rows
+from interviewer.web.store import Invite, Screening, Team
 
 router = APIRouter()
+PAGE_SIZE = 25
 
 
 class ScreeningForm(RecruiterForm):
-    """The new-screening form; `questions` and `minutes` are free text, checked in the route."""
+    """A screening's settings. Questions come as ticked boxes (`pick`) or as text such as
+    "1,3-5" (`questions`); none means every question of the bank."""
 
     name: str
     bank: str
+    pick: list[int] = Field(default_factory=list)
     questions: str = ""
     mode: str = "exam"
     backend: str = "offline"
@@ -50,17 +51,25 @@ class ScreeningForm(RecruiterForm):
     spoken: str = ""  # a checkbox: "yes" when candidates may record their answers
 
 
-class InviteForm(RecruiterForm):
-    candidate: str
-    days: int = 7
+def registry() -> dict[str, Bank]:
+    """The banks a screening can use, by id (never a path)."""
+    banks = [load_bank_file(path) for path in bank_files()]
+    return {bank.id: bank for bank in banks}
+
+
+def team_name(web: Web, signed: SignedIn) -> str:
+    with web.store() as db:
+        return db.get(Team, signed.team).name
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, web: SharedWeb) -> HTMLResponse:
+def home(request: Request, web: SharedWeb, archived: bool = False) -> HTMLResponse:
     signed = recruiter(request)
     with web.store() as db:
         screenings = db.scalars(
-            select(Screening).where(Screening.team_id == signed.team).order_by(Screening.created.desc())
+            select(Screening)
+            .where(Screening.team_id == signed.team, Screening.archived == archived)
+            .order_by(Screening.created.desc())
         ).all()
         counts = dict(
             db.execute(
@@ -70,61 +79,74 @@ def home(request: Request, web: SharedWeb) -> HTMLResponse:
                 .group_by(Invite.screening_id)
             ).all()
         )
-    banks = [load_bank_file(p) for p in bank_files()]
     return recruiter_page(
         request,
         "screenings.html",
         signed,
         screenings=screenings,
         counts=counts,
-        default_bank=DEFAULT_BANK,
-        banks=banks,
+        archived=archived,
+        team_name=team_name(web, signed),
     )
 
 
-def chosen_questions(bank: str, questions: str) -> tuple[str, list[int]]:
+@router.get("/screenings/new", response_class=HTMLResponse)
+def new_screening(request: Request, bank: str = DEFAULT_BANK) -> HTMLResponse:
+    """The form, with the chosen bank's questions to tick (a question preview, no script)."""
+    signed = recruiter(request, "recruiter")
+    banks = registry()
+    chosen_bank = banks.get(bank) or banks.get(DEFAULT_BANK) or next(iter(banks.values()))
+    return recruiter_page(
+        request, "screening_form.html", signed, banks=list(banks.values()), bank=chosen_bank, chosen=set()
+    )
+
+
+def chosen_questions(bank: str, picked: list[int], questions: str) -> tuple[str, list[int]]:
     """The bank's id and the question numbers picked from it (all when none are given); a
     bank or number that does not exist is a 400 with the loader's own message."""
-    files = {path.stem: path for path in bank_files()}  # by id from the registry, never a path
-    if bank not in files:
+    banks = registry()
+    if bank not in banks:
         raise HTTPException(status_code=400, detail=f"no bank named {bank!r}; choose one from the list")
+    loaded = banks[bank]
     try:
-        loaded = load_bank_file(files[bank])
-        numbers = parse_numbers(questions) if questions.strip() else [q.number for q in loaded.questions]
+        numbers = picked or (parse_numbers(questions) if questions.strip() else [])
+        numbers = numbers or [q.number for q in loaded.questions]
         for number in numbers:
             loaded.question(number)
     except InterviewerError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
-    return loaded.id, numbers
+    return loaded.id, list(dict.fromkeys(numbers))
+
+
+def settings_of(form: ScreeningForm) -> dict:
+    """The checked settings of a screening form (everything but its bank and questions)."""
+    minutes = inputs.number(form.minutes, "minutes per answer", 1, 240)
+    if form.mode not in ("exam", "practice") or form.backend not in ("offline", "openai"):
+        raise HTTPException(
+            status_code=400, detail="mode must be exam or practice; backend offline or openai"
+        )
+    return {
+        "name": inputs.text(form.name, "the screening's name", 200, required=True),
+        "model": inputs.text(form.model, "the model", 200) or None,
+        "mode": form.mode,
+        "backend": form.backend,
+        "seconds_per_answer": minutes * 60 if minutes else None,
+        "spoken": form.spoken == "yes",
+    }
 
 
 @router.post("/screenings")
 def create_screening(request: Request, web: SharedWeb, form: Annotated[ScreeningForm, Form()]) -> Response:
     signed = checked(request, form.csrf)
-    name = inputs.text(form.name, "the screening's name", 200, required=True)
-    model = inputs.text(form.model, "the model", 200)
-    minutes = inputs.number(form.minutes, "minutes per answer", 1, 240)
-    bank_id, numbers = chosen_questions(inputs.text(form.bank, "the bank", 200), form.questions)
-    if form.mode not in ("exam", "practice") or form.backend not in ("offline", "openai"):
-        raise HTTPException(
-            status_code=400, detail="mode must be exam or practice; backend offline or openai"
-        )
+    settings = settings_of(form)
+    bank_id, numbers = chosen_questions(inputs.text(form.bank, "the bank", 200), form.pick, form.questions)
     screening = Screening(
-        name=name,
-        bank=bank_id,
-        questions=numbers,
-        mode=form.mode,
-        backend=form.backend,
-        model=model or None,
-        seconds_per_answer=minutes * 60 if minutes else None,
-        spoken=form.spoken == "yes",
-        team_id=signed.team,
-        created_by=signed.who.id,
+        bank=bank_id, questions=numbers, team_id=signed.team, created_by=signed.who.id, **settings
     )
     with web.store() as db:
         db.add(screening)
         db.flush()
-        audit(db, signed, "created", f"screening {screening.id} {name}")
+        audit(db, signed, "created", f"screening {screening.id} {screening.name}")
         db.commit()
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
 
@@ -137,84 +159,109 @@ def screening_or_404(db: Session, screening_id: int, team: int) -> Screening:
     return screening
 
 
+@router.get("/screenings/{screening_id}/edit", response_class=HTMLResponse)
+def edit_form(request: Request, screening_id: int, web: SharedWeb) -> HTMLResponse:
+    signed = recruiter(request, "recruiter")
+    with web.store() as db:
+        screening = screening_or_404(db, screening_id, signed.team)
+    bank = registry().get(screening.bank)
+    if bank is None:
+        raise HTTPException(status_code=404, detail=f"the bank {screening.bank!r} is no longer installed")
+    return recruiter_page(
+        request,
+        "screening_form.html",
+        signed,
+        screening=screening,
+        bank=bank,
+        chosen=set(screening.questions),
+    )
+
+
+@router.post("/screenings/{screening_id}/edit")
+def edit(
+    request: Request, screening_id: int, web: SharedWeb, form: Annotated[ScreeningForm, Form()]
+) -> Response:
+    """New settings; the questions change only while nobody has been invited, so every
+    candidate of a screening answers the same questions."""
+    signed = checked(request, form.csrf)
+    settings = settings_of(form)
+    with web.store() as db:
+        screening = screening_or_404(db, screening_id, signed.team)
+        _, numbers = chosen_questions(screening.bank, form.pick, form.questions)
+        invited = db.scalar(select(func.count()).where(Invite.screening_id == screening_id))
+        if numbers != screening.questions and invited:
+            raise HTTPException(
+                status_code=409,
+                detail="the questions are fixed once a candidate is invited; create a new screening instead",
+            )
+        for name, value in {**settings, "questions": numbers}.items():
+            setattr(screening, name, value)
+        audit(db, signed, "edited", f"screening {screening_id} {screening.name}")
+        db.commit()
+    return RedirectResponse(f"/screenings/{screening_id}", status_code=303)
+
+
+@router.post("/screenings/{screening_id}/archive")
+def archive(request: Request, screening_id: int, web: SharedWeb, csrf: str = Form(None)) -> Response:
+    """Put a screening away (or back): it leaves the home list; its candidates stay."""
+    signed = checked(request, csrf)
+    with web.store() as db:
+        screening = screening_or_404(db, screening_id, signed.team)
+        screening.archived = not screening.archived
+        action = "archived" if screening.archived else "restored"
+        audit(db, signed, action, f"screening {screening_id} {screening.name}")
+        db.commit()
+    return RedirectResponse(f"/screenings/{screening_id}", status_code=303)
+
+
 def invites_of(db: Session, screening_id: int) -> list[Invite]:
-    """The screening's invites, oldest first (the order of the page and the export)."""
+    """The screening's invites, oldest first (the order of the export)."""
     return list(
         db.scalars(select(Invite).where(Invite.screening_id == screening_id).order_by(Invite.created))
     )
 
 
-def screening_view(request: Request, web: Web, signed: SignedIn, screening_id: int, **extra) -> HTMLResponse:
-    """One screening's page: its candidates with scores, flags and latest decisions."""
-    with web.store() as db:
-        screening = screening_or_404(db, screening_id, signed.team)
-        invites = invites_of(db, screening_id)
-        decisions = {
-            d.invite_id: d.decision
-            for d in db.scalars(
-                select(Decision)
-                .join(Invite)
-                .where(Invite.screening_id == screening_id)
-                .order_by(Decision.created)
-            )
-        }
-    rows = candidate_rows(screening, invites, decisions)
-    return recruiter_page(request, "screening.html", signed, screening=screening, rows=rows, **extra)
+class Listing(BaseModel):
+    """What the candidates table shows: a search, filters, an order and a page."""
+
+    q: str = ""
+    status: str = ""
+    flag: str = ""
+    decision: str = ""
+    sort: str = "created"
+    page: int = 1
 
 
-@router.get("/screenings/{screening_id}", response_class=HTMLResponse)
-def show_screening(request: Request, screening_id: int, web: SharedWeb) -> HTMLResponse:
-    return screening_view(request, web, recruiter(request), screening_id)
-
-
-@router.post("/screenings/{screening_id}/invites", response_class=HTMLResponse)
-def invite(
-    request: Request, screening_id: int, web: SharedWeb, form: Annotated[InviteForm, Form()]
+def screening_view(
+    request: Request, web: Web, signed: SignedIn, screening_id: int, listing: Listing | None = None, **extra
 ) -> HTMLResponse:
-    """A new invite link, shown once: only the token's hash is stored."""
-    signed = checked(request, form.csrf)
-    candidate = inputs.text(form.candidate, "the candidate's name", 200, required=True)
-    token = new_token()
-    with web.store() as db:
-        screening_or_404(db, screening_id, signed.team)
-        expires = utcnow() + timedelta(days=max(1, min(form.days, 60)))
-        row = Invite(
-            screening_id=screening_id, token_hash=token_hash(token), candidate=candidate, expires=expires
-        )
-        db.add(row)
-        db.flush()
-        audit(db, signed, "invited", f"candidate {row.id} {candidate} to screening {screening_id}")
-        db.commit()
-    link = (web.public_url or str(request.base_url).rstrip("/")) + f"/i/{token}"
-    return screening_view(request, web, signed, screening_id, new_link=link, new_candidate=candidate)
-
-
-@router.get("/screenings/{screening_id}/export.csv")
-def export(request: Request, screening_id: int, web: SharedWeb) -> Response:
-    signed = recruiter(request, "recruiter")
+    """One screening's page: its candidates with scores, flags and latest decisions."""
+    listing = listing or Listing()
     with web.store() as db:
         screening = screening_or_404(db, screening_id, signed.team)
         invites = invites_of(db, screening_id)
-        audit(db, signed, "exported", f"screening {screening_id} {screening.name}")
-        db.commit()
-    return Response(
-        csv_text(screening, candidate_rows(screening, invites, {})),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="screening-{screening_id}.csv"'},
+        decisions = latest_decisions(db, screening_id)
+    rows = pick_rows(candidate_rows(screening, invites, decisions), listing.model_dump())
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page_number = min(max(1, listing.page), pages)
+    shown = rows[(page_number - 1) * PAGE_SIZE : page_number * PAGE_SIZE]
+    return recruiter_page(
+        request,
+        "screening.html",
+        signed,
+        screening=screening,
+        rows=shown,
+        total=len(invites),
+        matching=len(rows),
+        listing=listing,
+        page_number=page_number,
+        pages=pages,
+        **extra,
     )
 
 
-@router.get("/screenings/{screening_id}/compare", response_class=HTMLResponse)
-def compare(request: Request, screening_id: int, web: SharedWeb) -> HTMLResponse:
-    signed = recruiter(request)
-    with web.store() as db:
-        screening_or_404(db, screening_id, signed.team)
-        paths = db.scalars(
-            select(Invite.transcript).where(
-                Invite.screening_id == screening_id, Invite.transcript.is_not(None)
-            )
-        ).all()
-    records = [load_record(p) for p in paths if Path(p).exists()]
-    if not records:
-        raise HTTPException(status_code=404, detail="no interviews to compare yet")
-    return HTMLResponse(compare_html(records))
+@router.get("/screenings/{screening_id}", response_class=HTMLResponse)
+def show_screening(
+    request: Request, screening_id: int, web: SharedWeb, listing: Annotated[Listing, Query()]
+) -> HTMLResponse:
+    return screening_view(request, web, recruiter(request), screening_id, listing)
