@@ -9,7 +9,7 @@ MODEL_SERVER := $(VENV)/.model-server
 QWEN := $(VENV)/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
 QWEN_SHA256 := 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
 
-.PHONY: practice test lint bench clean
+.PHONY: practice test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: $(STAMP) $(MODEL_SERVER) $(QWEN) lint
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/big_bank.py
+	$(BIN)/python bench/web_load.py
+
+# A screenshot of every web page into docs/screenshots (headless Chromium).
+screenshots: $(STAMP)
+	INTERVIEWER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_web_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -126,6 +126,12 @@ def main() -> None:
         "--database", default=os.environ.get("INTERVIEWER_BENCH_POSTGRES_URL", DEFAULT_DATABASE)
     )
     options = parser.parse_args()
+    try:
+        with create_engine(options.database).connect():
+            pass
+    except Exception as exc:  # no PostgreSQL here: say so, as the other benchmarks skip
+        print(f"web_load: skipped, cannot reach {options.database.split('@')[-1]} ({type(exc).__name__})")
+        return
     model = ThreadingHTTPServer(("127.0.0.1", 0), SlowModel)
     threading.Thread(target=model.serve_forever, daemon=True).start()
     os.environ |= {
