@@ -54,7 +54,7 @@ bench: $(STAMP)
 
 # A screenshot of every web page into docs/screenshots (headless Chromium).
 screenshots: $(STAMP)
-	INTERVIEWER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_web_browser.py
+	INTERVIEWER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_web_browser.py tests/test_web_speech.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -418,3 +418,15 @@ def test_serve_refuses_a_weak_secret_in_one_line(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "use at least 32" in result.stderr
+
+
+def test_skipping_asks_for_a_confirmation_first(site):
+    client, _ = site
+    csrf = logged_in(client)
+    link = invite(
+        client, csrf, new_screening(client, csrf, bank="backend-engineering-en", questions="1"), "Ann"
+    )
+    page = TestClient(client.app, follow_redirects=True).post(f"{link}/start", data={"consent": "yes"}).text
+    hidden = page.split('<details class="skip">', 1)[1].split("</details>", 1)[0]
+    assert 'value="/skip"' in hidden and "cannot be answered later" in hidden  # only behind the question
+    assert 'value="/skip"' not in page.replace(hidden, "")

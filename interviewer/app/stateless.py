@@ -119,18 +119,21 @@ def _reply_to(record: InterviewRecord, seq: int) -> str | None:
     return None
 
 
-def answer_to(path: str | Path, seq: int, text: str, *, grade: bool = True) -> Reply:
+def answer_to(
+    path: str | Path, seq: int, text: str, *, grade: bool = True, extra: dict | None = None
+) -> Reply:
     """One submitted answer to the prompt asked at `seq`, stored only if that prompt is the one
     waiting; the same answer sent twice is stored once. Without `grade` the answer is only
-    stored, for `complete` to grade later (a command such as /skip is carried out at once)."""
+    stored, for `complete` to grade later (a command such as /skip is carried out at once).
+    `extra` (a spoken answer's recording, what was heard, delivery) is kept on the answer."""
     now = position(path)
     if now.prompt is not None and now.seq == seq:
         interview = restore(path)
         if interview is not None:
             with interview:
                 if grade or is_command(text):
-                    return Reply("answered", interview.answer(text))
-                return Reply("answered", interview.session.record(text))
+                    return Reply("answered", interview.answer(text, extra))
+                return Reply("answered", interview.session.record(text, extra))
     replied = _reply_to(load_record(path), seq)
     if replied is not None and replied.strip() == text.strip():
         return Reply("repeated")

@@ -70,13 +70,16 @@ def position(path: Path) -> Position:
     return stateless.position(path)
 
 
-def answer(path: Path, prompt: int, text: str, *, grade: bool) -> tuple[Reply, Position]:
+def answer(
+    path: Path, prompt: int, text: str, *, grade: bool, extra: dict | None = None
+) -> tuple[Reply, Position]:
     """One answer (or /skip) to the prompt asked at `prompt`, and where the interview is after.
-    Without `grade` the answer is only stored: a queued job grades it."""
+    Without `grade` the answer is only stored: a queued job grades it. `extra`: a spoken
+    answer's recording, what was heard and its delivery."""
     with turn(path):
         if grade:
             stateless.complete(path)
-        reply = stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS], grade=grade)
+        reply = stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS], grade=grade, extra=extra)
         return reply, stateless.position(path)
 
 

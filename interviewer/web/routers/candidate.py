@@ -1,26 +1,31 @@
 """The candidate's pages behind an invite link `/i/{token}`: consent, one question at a time,
 and the end. No login: the token is the key, so it is looked up only by its hash, answers are
-rate-limited per token, and one answer at a time is taken per candidate."""
+rate-limited per token, and one answer at a time is taken per candidate. A screening that takes
+spoken answers also takes recordings (`web.spoken`), shown transcribed for correction."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select, update
 
 from interviewer.app.stateless import Position
 from interviewer.bank.loader import resolve_bank
 from interviewer.prompts import say
-from interviewer.web import interviews
+from interviewer.speech.engines import SpeechError
+from interviewer.web import interviews, spoken
 from interviewer.web.auth import token_hash
 from interviewer.web.deps import SharedWeb, Web, page
 from interviewer.web.store import Invite, Screening
 
 router = APIRouter()
+log = logging.getLogger("interviewer.web")
 
 
 def invite_for(web: Web, token: str) -> tuple[Invite, Screening]:
@@ -48,9 +53,12 @@ def candidate_page(
     notices: Iterable[str] = (),
     status: int = 200,
     typed: str = "",
+    recording: str = "",
 ) -> HTMLResponse:
     """Where the candidate is, in the bank's language: consent before the transcript exists,
-    then the waiting question (its form names the prompt it answers), then the end."""
+    then the waiting question (its form names the prompt it answers), then the end. A spoken
+    screening's question offers a recorder; after a `recording` for it, what was heard is in
+    the box for correction, and the form names the recording."""
     bank = resolve_bank(screening.bank)
     here = {"lang": bank.language, "title": bank.title}
     if invite.transcript is None:
@@ -69,6 +77,7 @@ def candidate_page(
         settle(web, invite)
     if now.prompt is None:
         return page(request, "candidate.html", status=status, **here, stage="done")
+    take = spoken.heard(path, recording, now.seq) if recording and screening.spoken else None
     return page(
         request,
         "candidate.html",
@@ -78,7 +87,9 @@ def candidate_page(
         token=token,
         prompt=now.prompt.text,
         prompt_seq=now.seq,
-        typed=typed,
+        typed=typed or (take.recognised if take else ""),
+        spoken=screening.spoken,
+        recording=take.name if take else "",
         progress=f"{now.prompt.index} / {now.prompt.total}",
         minutes=screening.seconds_per_answer // 60 if screening.seconds_per_answer else None,
         notices=list(notices),
@@ -93,9 +104,9 @@ def settle(web: Web, invite: Invite) -> None:
 
 
 @router.get("/i/{token}", response_class=HTMLResponse)
-def candidate_home(request: Request, token: str, web: SharedWeb) -> HTMLResponse:
+def candidate_home(request: Request, token: str, web: SharedWeb, recording: str = "") -> HTMLResponse:
     found, screening = invite_for(web, token)
-    return candidate_page(request, token, found, screening)
+    return candidate_page(request, token, found, screening, recording=recording)
 
 
 @router.post("/i/{token}/start")
@@ -116,11 +127,17 @@ def candidate_start(token: str, web: SharedWeb, consent: str = Form(None)) -> Re
 
 @router.post("/i/{token}/answer", response_class=HTMLResponse)
 def candidate_answer(
-    request: Request, token: str, web: SharedWeb, answer: str = Form(...), prompt: int = Form(...)
+    request: Request,
+    token: str,
+    web: SharedWeb,
+    answer: str = Form(...),
+    prompt: int = Form(...),
+    recording: str = Form(""),
 ) -> Response:
     """An answer to the prompt the form names. A repeat of a stored answer writes nothing; an
     answer to a prompt that is no longer current is refused and the current one shown, with
-    the candidate's text kept in the box."""
+    the candidate's text kept in the box. A corrected transcription names its `recording`:
+    the answer keeps it, what was heard and the delivery figures of the text submitted."""
     web.answers.check(token_hash(token))
     found, screening = invite_for(web, token)
     if found.transcript is None:
@@ -130,17 +147,18 @@ def candidate_answer(
             status_code=413, detail=f"answers are limited to {interviews.MAX_ANSWER_CHARS} characters"
         )
     path = Path(found.transcript)
+    take = spoken.heard(path, recording, prompt) if recording and screening.spoken else None
+    said = spoken.extra(path, take, answer, resolve_bank(screening.bank).language) if take else None
     with web.invite_locks[found.id], web.store() as db, db.begin():
         row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
-        reply, now = interviews.answer(path, prompt, answer, grade=web.grading is None)
+        reply, now = interviews.answer(path, prompt, answer, grade=web.grading is None, extra=said)
         if now.prompt is None and not now.stuck:
             row.status = "finished"
     if now.stuck and reply.status == "answered":  # stored; graded by a worker, then shown
         web.grading.request(found.id, str(path))
         return RedirectResponse(f"/i/{token}", status_code=303)
     if reply.status == "stale":
-        language = resolve_bank(screening.bank).language
-        notice = say(language, "web_stale_answer")
+        notice = say(resolve_bank(screening.bank).language, "web_stale_answer")
         return candidate_page(
             request, token, found, screening, now, notices=[notice], status=409, typed=answer
         )
@@ -156,3 +174,36 @@ def candidate_left(token: str, web: SharedWeb) -> Response:
     if found.transcript:
         interviews.left_page(Path(found.transcript))
     return Response(status_code=204)
+
+
+def candidate_recording(
+    token: str, web: SharedWeb, recording: Annotated[UploadFile, File()], prompt: int = Form(...)
+) -> Response:
+    """A spoken answer to the prompt the form names, recorded in the browser: kept beside the
+    transcript, transcribed, and shown in the answer box for correction (the page the upload
+    is sent on to, so a reload does not upload it again)."""
+    web.answers.check(token_hash(token))
+    found, screening = invite_for(web, token)
+    if not screening.spoken:
+        raise spoken.Refused(400, "web_spoken_error_not_spoken", "this screening takes typed answers")
+    if found.transcript is None:
+        return RedirectResponse(f"/i/{token}", status_code=303)
+    data = recording.file.read(spoken.MAX_BYTES + 1)
+    if len(data) > spoken.MAX_BYTES:
+        raise spoken.too_large()
+    spoken.sniff(data)
+    path = Path(found.transcript)
+    now = interviews.position(path)
+    if now.prompt is None or now.seq != prompt:
+        raise HTTPException(status_code=409, detail="this recording answers an earlier question")
+    try:
+        take = spoken.keep(path, prompt, data, resolve_bank(screening.bank), now.prompt.number)
+    except SpeechError as exc:
+        log.warning("a recording for invite %s was not transcribed: %s", found.id, exc)
+        raise spoken.Refused(503, "web_spoken_error_speech", "transcription failed") from None
+    return RedirectResponse(f"/i/{token}?recording={take.name}", status_code=303)
+
+
+router.add_api_route(  # its body is capped as it arrives, not after it is all on disk
+    "/i/{token}/recording", candidate_recording, methods=["POST"], route_class_override=spoken.CappedRoute
+)

@@ -114,7 +114,7 @@ def _forget(db: Session, invite: Invite) -> None:
     if invite.transcript:
         transcript = Path(invite.transcript)
         transcript.unlink(missing_ok=True)
-        shutil.rmtree(transcript.with_suffix(""), ignore_errors=True)  # its recordings, if any
+        shutil.rmtree(transcript.with_suffix(".audio"), ignore_errors=True)  # its recordings, if any
     db.execute(delete(Decision).where(Decision.invite_id == invite.id))
     db.delete(invite)
 
