@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from web_site import chromium
 
 from interviewer.web.app import create_app
 from interviewer.web.store import open_store
@@ -24,25 +25,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1100,1000",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver = chromium()
     yield driver
     driver.quit()
 
@@ -92,7 +75,9 @@ def test_a_candidate_and_the_recruiter_in_chromium(browser, tmp_path):
     find(By.TAG_NAME, "button").click()
     find(By.CSS_SELECTOR, "a[href='/screenings/new']").click()
     Select(find(By.NAME, "bank")).select_by_value("ecommerce-marketing-zh")
-    find(By.CSS_SELECTOR, "form[action='/screenings/new'] button").click()  # its questions to pick
+    show = find(By.CSS_SELECTOR, "form[action='/screenings/new'] button")
+    show.click()  # the page again, with that bank's questions to pick
+    WebDriverWait(browser, 20).until(lambda _: gone(show))
     find(By.NAME, "name").send_keys("电商运营经理 第48周")
     find(By.CSS_SELECTOR, "input[name='pick'][value='3']").click()
     find(By.CSS_SELECTOR, "form[action='/screenings'] button").click()

@@ -21,7 +21,7 @@ import pytest
 import uvicorn
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
-from web_site import PASSWORD, invite, logged_in, new_screening, prompt_of, reply
+from web_site import PASSWORD, chromium, invite, logged_in, new_screening, prompt_of, reply
 
 from interviewer.speech import audio as wav
 from interviewer.speech.delivery import measure
@@ -246,34 +246,14 @@ def test_webm_and_ogg_opus_are_recognised_and_timed(speech_wav):
 
 # The browser: Chromium records from a fake microphone that plays the WAV file.
 
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
-
 
 @pytest.fixture
 def browser(speech_wav):
-    if not (CHROMIUM and DRIVER):
-        pytest.skip("headless Chromium needs Debian's chromium and chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--window-size=1100,1000",
+    driver = chromium(
         "--use-fake-ui-for-media-stream",  # the microphone is allowed without asking
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={speech_wav}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    )
     yield driver
     driver.quit()
 

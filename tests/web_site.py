@@ -94,3 +94,35 @@ def reply(candidate, link, text, page=None):
 def invite(client, csrf, screening, name):
     page = client.post(f"{screening}/invites", data={"csrf": csrf, "candidate": name, "days": "7"}).text
     return re.search(r'data-copy="https?://[^/"]+(/i/[^"]+)"', page).group(1)
+
+
+BROWSER_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1100,1000",
+)
+
+
+def chromium(*flags: str):
+    """Headless Chromium driven by selenium, with `flags` beside the usual ones; the test is
+    skipped, saying why, where Debian's chromium and chromium-driver are missing."""
+    import shutil
+
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (binary and driver):
+        pytest.skip("headless Chromium needs Debian's chromium and chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = binary
+    for flag in (*BROWSER_FLAGS, *flags):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver), options=options)
