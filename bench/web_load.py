@@ -1,9 +1,11 @@
 """Screenings at scale: 500 candidates at once on PostgreSQL, two web processes, against a
 fake OpenAI-compatible model server that takes 2 s for every reply. Run twice: with grading
 on the queue (two `interviewer worker` processes, the web processes only store answers) and
-with grading inside the answer's request (the old path). Prints figures, asserts nothing.
+with grading inside the answer's request (the old path). Each candidate takes about
+`--think` seconds to write an answer (10 by default; 0 sends all answers the moment the
+prompts show, a stampede no screening sees). Prints figures, asserts nothing.
 
-    .venv/bin/python bench/web_load.py [--candidates 500] [--database URL]
+    .venv/bin/python bench/web_load.py [--candidates 500] [--think 10] [--database URL]
 
 The database (default: a local PostgreSQL `interviewer_bench` over its Unix socket) is wiped
 first. Figures go to bench/web_load.json and the README table.
@@ -13,21 +15,32 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import repeat
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
-from load_kit import PASSWORD, Server, Tally, Worker, figures, screening_links, stored_answers, take
+from load_kit import (
+    PASSWORD,
+    Server,
+    Tally,
+    Worker,
+    figures,
+    free_port,
+    screening_links,
+    send,
+    stored_answers,
+    take,
+)
 
 from interviewer.web.store import open_store
 from interviewer.web.team import create_user
@@ -35,6 +48,8 @@ from interviewer.web.team import create_user
 RESULTS = Path(__file__).with_name("web_load.json")
 DEFAULT_DATABASE = "postgresql+psycopg:///interviewer_bench?host=/var/run/postgresql"
 MODEL_SECONDS = 2.0
+BROWSER_PROCESSES = 10  # the simulated candidates' processes, a tenth of them in each
+THINK_SECONDS = 10.0  # real candidates take minutes; 0 sends every answer the moment its prompt shows
 
 
 class SlowModel(BaseHTTPRequestHandler):
@@ -75,6 +90,10 @@ class SlowModel(BaseHTTPRequestHandler):
         pass
 
 
+def serve_model(port: int) -> None:
+    ThreadingHTTPServer(("127.0.0.1", port), SlowModel).serve_forever()
+
+
 def fresh_database(url: str) -> None:
     with create_engine(url).begin() as db:
         db.execute(text("DROP SCHEMA public CASCADE"))
@@ -82,7 +101,33 @@ def fresh_database(url: str) -> None:
     create_user(open_store(url), "rita@example.com", PASSWORD, "acme", None)
 
 
-def run(url: str, candidates: int, queued: bool) -> dict:
+def candidates_in_one_process(bases: list[str], links: list[str], think: float) -> Tally:
+    """Some of the candidates, as threads of one process: each opens its link, consents and
+    answers every prompt. Hundreds of threads in one process would wait on each other for
+    Python's lock and count that wait as the server's."""
+    tally = Tally()
+
+    def candidate(link: str) -> None:
+        send(bases, "GET", link)  # the consent page
+        take(bases, link, tally, think=think)
+
+    with ThreadPoolExecutor(max_workers=len(links)) as pool:
+        list(pool.map(candidate, links))
+    return tally
+
+
+def merged(tallies: list[Tally]) -> Tally:
+    whole = Tally()
+    for tally in tallies:
+        whole.acknowledged |= tally.acknowledged
+        whole.seconds += tally.seconds
+        whole.turns += tally.turns
+        whole.resent += tally.resent
+        whole.finished |= tally.finished
+    return whole
+
+
+def run(url: str, candidates: int, queued: bool, think: float) -> dict:
     """One run of `candidates` at once; the figures."""
     fresh_database(url)
     folder = Path(tempfile.mkdtemp(prefix="web-load-"))
@@ -94,19 +139,13 @@ def run(url: str, candidates: int, queued: bool) -> dict:
     bases = [p.base for p in processes if not isinstance(p, Worker)]
     try:
         links = screening_links(bases[0], candidates, backend="openai")
-        tally, starts = Tally(), []
-
-        def candidate(link: str) -> None:
-            began = time.monotonic()
-            httpx.get(bases[0] + link, timeout=600)  # the consent page
-            starts.append(time.monotonic() - began)
-            take(bases, link, tally)
-
+        shares = [links[k::BROWSER_PROCESSES] for k in range(BROWSER_PROCESSES)]
         began = time.monotonic()
-        with ThreadPoolExecutor(max_workers=candidates) as pool:
-            list(pool.map(candidate, links))
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=BROWSER_PROCESSES, mp_context=spawn) as browsers:
+            tallies = list(browsers.map(candidates_in_one_process, repeat(bases), shares, repeat(think)))
         elapsed = time.monotonic() - began
-        result = figures(tally, stored_answers(url), candidates)
+        result = figures(merged(tallies), stored_answers(url), candidates)
     finally:
         for process in processes:
             process.stop()
@@ -123,6 +162,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=500)
     parser.add_argument(
+        "--think", type=float, default=THINK_SECONDS, help="seconds a candidate takes to write an answer"
+    )
+    parser.add_argument(
         "--database", default=os.environ.get("INTERVIEWER_BENCH_POSTGRES_URL", DEFAULT_DATABASE)
     )
     options = parser.parse_args()
@@ -132,17 +174,19 @@ def main() -> None:
     except Exception as exc:  # no PostgreSQL here: say so, as the other benchmarks skip
         print(f"web_load: skipped, cannot reach {options.database.split('@')[-1]} ({type(exc).__name__})")
         return
-    model = ThreadingHTTPServer(("127.0.0.1", 0), SlowModel)
-    threading.Thread(target=model.serve_forever, daemon=True).start()
+    port = free_port()  # the model in a process of its own, as a real one would be
+    model = multiprocessing.Process(target=serve_model, args=(port,), daemon=True)
+    model.start()
     os.environ |= {
-        "OPENAI_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1",
         "OPENAI_API_KEY": "sk-bench-0000000000000000",
         "INTERVIEWER_CACHE_DIR": os.environ.get("INTERVIEWER_CACHE_DIR", tempfile.mkdtemp()),
     }
-    rows = [run(options.database, options.candidates, queued) for queued in (True, False)]
+    rows = [run(options.database, options.candidates, queued, options.think) for queued in (True, False)]
     RESULTS.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print(
-        f"\n{options.candidates} candidates at once, PostgreSQL, a model that takes {MODEL_SECONDS:g} s per reply"
+        f"\n{options.candidates} candidates at once, each taking {options.think:g} s (±50%) to write an "
+        f"answer; PostgreSQL; a model that takes {MODEL_SECONDS:g} s per reply"
     )
     print(
         "| path | answers | answer POST p50 / p95 | next prompt p50 / p95 | answers/s | candidates/s | lost | dup | stuck |"

@@ -734,6 +734,9 @@ def serve(host: str, port: int, database: str | None, grading_workers: int, grad
         grading_workers=grading_workers,
         grade_in_request=grade_in_request,
     )
+    mailer = app.state.web.mailer
+    if mailer is not None:
+        click.echo(f"invite messages are emailed through {mailer.server} from {mailer.sender}", err=True)
     click.echo(f"interviewer is serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     # X-Forwarded-For is read only from INTERVIEWER_TRUSTED_PROXIES (in the app), never by default.
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -58,7 +58,7 @@ class Server:
                 *self.args,
             ],
             env=env,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log(),
         )
         for _ in range(600):
             try:
@@ -67,6 +67,10 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start")
+
+    def log(self):
+        """Where the process's messages go (beside its transcripts), to read when a run fails."""
+        return (self.folder.parent / f"{type(self).__name__.lower()}-{self.port}.log").open("ab")
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -87,7 +91,7 @@ class Worker(Server):
         self.process = subprocess.Popen(
             [sys.executable, "-c", command, "worker", "--database", self.url, *self.args],
             env=env,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log(),
         )
 
 
@@ -129,13 +133,26 @@ class Tally:
     def count(self) -> int:
         return sum(map(len, self.acknowledged.values()))
 
+    def __getstate__(self) -> dict:  # a benchmark's browser processes send theirs back
+        return {k: v for k, v in self.__dict__.items() if k != "lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, lock=threading.Lock())
+
+
+# One connection pool for every simulated browser: a client per request would spend more CPU
+# on its own TLS setup than the servers spend answering, on the same two cores.
+BROWSERS = httpx.Client(
+    timeout=600, limits=httpx.Limits(max_connections=None, max_keepalive_connections=1000)
+)
+
 
 def send(bases, method: str, path: str, **kwargs) -> httpx.Response:
     """A browser that tries again (the same request) until a server answers: after a kill -9
     the candidate reloads or presses the button again."""
     for _ in range(3000):
         try:
-            response = httpx.request(method, random.choice(bases) + path, timeout=600, **kwargs)
+            response = BROWSERS.request(method, random.choice(bases) + path, **kwargs)
             if response.status_code < 500:
                 return response
         except httpx.TransportError:
@@ -145,21 +162,26 @@ def send(bases, method: str, path: str, **kwargs) -> httpx.Response:
 
 
 def settle(bases, link: str, response: httpx.Response) -> httpx.Response:
-    """Follow the answer's redirect and refresh the "reviewing your answer" page, as the
-    browser does, until the next prompt (or the end) is there."""
+    """Follow the answer's redirect and, as the browser does, the "reviewing your answer"
+    page's refresh (to its wait, which answers when the transcript changes) until the next
+    prompt (or the end) is there."""
     for _ in range(1200):
-        reviewing = response.status_code == 303 or 'id="reviewing"' in response.text
-        if not reviewing:
+        if response.status_code == 303:
+            response = send(bases, "GET", link)
+            continue
+        refresh = re.search(r'http-equiv="refresh" content="(\d+);url=([^"]+)"', response.text)
+        if 'id="reviewing"' not in response.text:
             return response
-        time.sleep(0.5 if response.status_code == 303 else 1.0)  # the page itself refreshes every 2 s
-        response = send(bases, "GET", link)
+        time.sleep(int(refresh.group(1)))
+        response = send(bases, "GET", refresh.group(2).replace("&amp;", "&"), follow_redirects=True)
     raise RuntimeError(f"{link} was never graded")
 
 
-def take(bases, link: str, tally: Tally, post=None) -> None:
-    """One candidate: consent, then answer every prompt until the end page. `post(path, data)`
-    sends an answer (by default to one server at random)."""
-    post = post or (lambda path, data: httpx.post(random.choice(bases) + path, data=data, timeout=600))
+def take(bases, link: str, tally: Tally, post=None, think: float = 0.0) -> None:
+    """One candidate: consent, then answer every prompt until the end page, taking about
+    `think` seconds (half to one and a half times that, at random) to write each answer.
+    `post(path, data)` sends an answer (by default to one server at random)."""
+    post = post or (lambda path, data: BROWSERS.post(random.choice(bases) + path, data=data))
     name = link[-8:]
     given = tally.acknowledged.setdefault(name, [])
     page = send(bases, "POST", f"{link}/start", data={"consent": "yes"}, follow_redirects=True).text
@@ -169,6 +191,7 @@ def take(bases, link: str, tally: Tally, post=None) -> None:
             return
         prompt = re.search(r'name="prompt" value="(\d+)"', page).group(1)
         text = f"{name} 第{k + 1}次回答：先算LTV和CAC的比值，再用RFM分层。"
+        time.sleep(think * random.uniform(0.5, 1.5))
         started = time.monotonic()
         try:
             response = post(f"{link}/answer", {"answer": text, "prompt": prompt})

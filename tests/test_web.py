@@ -261,6 +261,28 @@ def test_an_answer_to_an_earlier_prompt_is_refused_and_kept_in_the_box(site):
     assert reply(candidate, link, "第二份回答。", stale.text).status_code == 200
 
 
+def test_the_reviewing_page_waits_for_the_transcript_to_change(site):
+    """The reviewing page's refresh goes to a wait that answers when the transcript grows
+    (here: the candidate hides the page half a second later), not before; then back to the
+    page."""
+    import threading
+    import time
+
+    client, url = site
+    candidate, link, _ = started(client, questions="3,4", mode="exam")
+    _, path = events_of(url)
+    size = os.path.getsize(path)
+
+    def hide_the_page():
+        time.sleep(0.5)
+        candidate.post(f"{link}/left")
+
+    threading.Thread(target=hide_the_page).start()
+    waited = candidate.get(f"{link}/next?after={size}", follow_redirects=False)
+    assert os.path.getsize(path) > size  # it answered because the transcript grew
+    assert waited.status_code == 303 and waited.headers["location"] == link
+
+
 def cut_at(url, candidate, link, where):
     """Answer until the transcript holds `where` (an answer, the first critique, the last
     critique), then cut it just after that event, as a crash between two writes would."""

@@ -187,3 +187,45 @@ def test_exports_carry_decisions_transcripts_reports_and_names(site):
     assert "<td>陈伟</td>" in compare and f'href="{screening}"' in compare  # named rows, a way back
     full = client.get(f"/candidates/{candidate_id}/report")
     assert full.headers["content-security-policy"].startswith("sandbox") and "用OneID" in full.text
+
+
+def test_bad_question_numbers_are_explained_in_the_pages_language(site):
+    client, _ = site
+    csrf = logged_in(client)
+
+    def create(questions, language="en"):
+        data = {"csrf": csrf, "name": "Q", "bank": "ecommerce-marketing-zh", "questions": questions}
+        return client.post("/screenings", data=data, headers={"Accept-Language": language})
+
+    typed = create("abc")
+    assert typed.status_code == 400 and "write the questions&#39; numbers like 1,3,5 or 2-4" in typed.text
+    assert "--questions" not in typed.text  # not the terminal's wording
+    missing = create("3,99").text
+    assert re.search(r"the bank has no question 99; its questions are numbered 1 to \d+", missing)
+    assert "题号请写成 1,3,5 或 2-4" in create("abc", "zh-CN").text
+    assert "题库中没有第 99 题" in create("99", "zh-CN").text
+    assert create("3，4").status_code == 303  # a Chinese comma is understood
+
+
+def test_an_error_pages_detail_follows_the_pages_language(site):
+    client, _ = site
+    csrf = logged_in(client)
+    long_name = {"csrf": csrf, "name": "x" * 201, "bank": "ecommerce-marketing-zh"}
+    english = client.post("/screenings", data=long_name).text
+    assert "the screening&#39;s name is longer than 200 characters" in english
+    client.post("/account/language", data={"csrf": csrf, "language": "zh-CN"})
+    refused = client.post("/screenings", data=long_name).text  # the recruiter's choice, not the browser's
+    assert '<html lang="zh-CN"' in refused and "筛选名称超过 200 个字符" in refused
+    assert "longer than" not in refused
+    stale = client.post("/screenings", data={**long_name, "csrf": "forged"}).text
+    assert "表单已过期或来源不明" in stale
+    assert "没有这个筛选" in client.get("/screenings/999").text
+    viewer = {"csrf": csrf, "email": "val@example.com", "role": "viewer", "password": PASSWORD}
+    client.post("/team/members", data=viewer)
+    val = TestClient(client.app, follow_redirects=False, headers={"Accept-Language": "zh-CN"})
+    val.post("/login", data={"email": "val@example.com", "password": PASSWORD})
+    assert "只读成员不能执行此操作" in val.post("/screenings", data=long_name).text  # the role, in Chinese
+    assert "没有这位候选人" in client.get("/candidates/999").text
+    short = {"csrf": csrf, "email": "sam@example.com", "role": "viewer", "password": "short"}
+    assert "密码至少需要 10 个字符" in client.post("/team/members", data=short).text
+    assert "val@example.com 已有账号" in client.post("/team/members", data=viewer).text

@@ -6,14 +6,10 @@ microphone that plays a WAV file."""
 
 import io
 import json
-import math
 import re
 import shutil
-import subprocess
 import threading
 import time
-import wave
-from array import array
 from pathlib import Path
 
 import httpx
@@ -32,29 +28,6 @@ from interviewer.web.team import create_user
 
 HEARD = "嗯，先算LTV和CAC的比值，用RFM分层。"
 CORRECTED = "嗯，先算LTV和CAC的比值，再用RFM把用户分层，然后召回流失用户。"
-ESPEAK = shutil.which("espeak-ng")
-
-
-@pytest.fixture(scope="module")
-def speech_wav(tmp_path_factory) -> Path:
-    """A spoken sentence as 16-bit mono WAV: espeak-ng when present, else tone with a pause."""
-    path = tmp_path_factory.mktemp("speech") / "answer.wav"
-    if ESPEAK:
-        words = "First I compare lifetime value with acquisition cost, then I segment the customers."
-        subprocess.run([ESPEAK, "-v", "en-us", "-w", str(path), words], check=True, capture_output=True)
-        return path
-    rate, samples = 16_000, array("h")
-    for voiced, seconds in ((True, 1.5), (False, 2.5), (True, 1.5)):
-        samples.extend(
-            int(8000 * math.sin(2 * math.pi * 220 * i / rate)) if voiced else 0
-            for i in range(int(rate * seconds))
-        )
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(samples.tobytes())
-    return path
 
 
 def heard_by(api, text=HEARD):
@@ -304,7 +277,8 @@ def test_a_spoken_answer_in_chromium(browser, api, tmp_path):
     )
     server, base, client = serve(tmp_path)
     csrf = logged_in(client)
-    link = invite(client, csrf, new_screening(client, csrf, questions="3", spoken="yes"), "陈伟")
+    screening = new_screening(client, csrf, questions="3", spoken="yes")
+    link = invite(client, csrf, screening, "陈伟")
 
     browser.get(base + link)
     find(By.NAME, "consent").click()
@@ -342,4 +316,16 @@ def test_a_spoken_answer_in_chromium(browser, api, tmp_path):
         assert answer["delivery"]["seconds"] > 0.5 and answer["delivery"]["pace"] > 0
     assert answer["delivery"]["fillers"] == {"嗯": 1, "然后": 1}
     assert not events(folder, "left_page")  # recording and correcting is not leaving the page
+
+    # the recruiter, in the same browser, plays the recording on the candidate's review page
+    browser.get(base + "/login")
+    find(By.NAME, "email").send_keys("rita@example.com")
+    find(By.NAME, "password").send_keys(PASSWORD)
+    find(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    WebDriverWait(browser, 30).until(lambda _: "/login" not in browser.current_url)
+    review = re.search(r'href="(/candidates/\d+)"', client.get(screening).text).group(1)
+    browser.get(base + review)
+    player = find(By.CSS_SELECTOR, "audio")
+    WebDriverWait(browser, 30).until(lambda _: browser.execute_script("return arguments[0].duration > 0", player))
+    screenshot(browser, tmp_path, "spoken_review.png")
     server.should_exit = True

@@ -3,7 +3,6 @@ forms they submit. Shared by the web tests; the `site` fixture (conftest.py) is 
 
 import os
 import re
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -72,13 +71,16 @@ def prompt_of(html: str) -> str:
 
 
 def settled(candidate, link, response):
-    """The page after grading: a browser on the "reviewing your answer" page refreshes until
-    the next prompt (or the end) is there."""
+    """The page after grading: a browser on the "reviewing your answer" page follows its
+    refresh to the wait, which sends it back when the transcript changes, until the next
+    prompt (or the end) is there."""
+    if response.status_code == 303:
+        response = candidate.get(link)
     for _ in range(600):
         if 'id="reviewing"' not in response.text:
             return response
-        time.sleep(0.05)
-        response = candidate.get(link)
+        wait = re.search(r'http-equiv="refresh" content="\d+;url=([^"]+)"', response.text).group(1)
+        response = candidate.get(wait.replace("&amp;", "&"), follow_redirects=True)
     raise AssertionError("the answer was never graded")
 
 

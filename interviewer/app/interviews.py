@@ -229,7 +229,7 @@ def recorded_bank(record: InterviewRecord, *, force: bool, doing: str) -> Bank:
     """The bank an interview was recorded against; refused when it changed, unless forced."""
     start = record.start
     bank, _ = resolve_with_key_points(start.bank.ref or start.bank.id)
-    if bank.content_hash != start.bank.hash and not force:
+    if not force and bank.content_hash != start.bank.hash:
         raise InterviewerError(
             f"bank {bank.id!r} changed since {record.path} was recorded (hash {start.bank.hash} is now "
             f"{bank.content_hash}); {doing} with --force to use the new bank"

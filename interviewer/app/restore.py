@@ -16,7 +16,8 @@ from interviewer.transcript.record import InterviewRecord
 
 @dataclass
 class Restored:
-    """Closed questions' results and critiques; the open question's answers and probes; the
+    """Closed questions' results and critiques; the open question's answers, their delivery
+    figures (a spoken answer's, for the critique that closes the question) and probes; the
     prompt shown last and when (a session that keeps no state waits for its answer)."""
 
     index: int
@@ -24,6 +25,7 @@ class Restored:
     results: dict[int, QuestionResult] = field(default_factory=dict)
     critiques: dict[int, Critique] = field(default_factory=dict)
     answers: list[str] = field(default_factory=list)
+    deliveries: list[dict] = field(default_factory=list)
     follow_ups: int = 0
     probed: set[str] = field(default_factory=set)
     waiting: Output | None = None
@@ -37,6 +39,7 @@ class Restored:
             "results": self.results,
             "critiques": self.critiques,
             "answers": self.answers,
+            "deliveries": self.deliveries,
             "follow_ups": self.follow_ups,
             "probed": self.probed,
         }
@@ -82,6 +85,9 @@ def restore_state(record: InterviewRecord, selected: list[Question]) -> Restored
     if pending is None:
         return restored
     restored.answers = [t.text for t in pending.answers]
+    restored.deliveries = [
+        t.spoken["delivery"] for t in pending.answers if t.spoken and t.spoken.get("delivery")
+    ]
     restored.follow_ups = pending.follow_ups
     restored.probed = set(pending.probed)
     said = [t for t in pending.turns if t.kind != "hint"]  # a hint leaves the prompt waiting

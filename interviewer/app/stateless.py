@@ -10,13 +10,16 @@ transcript (a lock); these functions assume they run alone on it.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from interviewer.app.interviews import AllAnswered, Interview, recorded_bank, reopen
+from interviewer.app.interviews import Interview, recorded_bank, reopen
 from interviewer.app.restore import Restored, all_closed_state, restore_state
+from interviewer.bank.loader import bank_path
+from interviewer.bank.models import Bank
 from interviewer.engine.events import Answer, FollowUp, QuestionAsked, Resume, Skip
 from interviewer.engine.session import COMMANDS, Output
 from interviewer.transcript.record import InterviewRecord, load_record
@@ -44,33 +47,63 @@ class Reply:
     outputs: list[Output] = field(default_factory=list)
 
 
-def _state(record: InterviewRecord) -> Restored | None:
+_banks: dict[str, tuple[tuple, Bank]] = {}
+_banks_lock = threading.Lock()
+
+
+def _bank(record: InterviewRecord) -> Bank:
+    """The transcript's bank as its file now is, kept between calls until the file changes:
+    every request reads it, and parsing it again would cost more than the rest of the
+    request. Shared by the calls, which only read it."""
+    ref = record.start.bank.ref or record.start.bank.id
+    path = bank_path(ref)
+    stat = path.stat()
+    signature = (str(path), stat.st_mtime_ns, stat.st_size)
+    with _banks_lock:
+        kept = _banks.get(ref)
+    if kept is not None and kept[0] == signature:
+        return kept[1]
     bank = recorded_bank(record, force=True, doing="restore")
-    return restore_state(record, [bank.question(n) for n in record.start.settings.questions])
+    with _banks_lock:
+        _banks[ref] = (signature, bank)
+    return bank
 
 
-def position(path: str | Path) -> Position:
-    """The prompt now waiting in the transcript at `path`."""
+def _read(path: str | Path) -> tuple[InterviewRecord, Bank | None, Restored | None]:
+    """The transcript, its bank and where it stands, read once per call: a request is about
+    as costly as the number of times it reads these (no bank for a finished interview)."""
     record = load_record(path)
     if record.finished:
+        return record, None, None
+    bank = _bank(record)
+    return record, bank, restore_state(record, [bank.question(n) for n in record.start.settings.questions])
+
+
+def _position(record: InterviewRecord, state: Restored | None) -> Position:
+    if record.finished:
         return Position()
-    state = _state(record)
     if state is None or state.waiting is None:
         return Position(stuck=True)
     return Position(state.waiting, state.waiting_seq)
 
 
+def position(path: str | Path) -> Position:
+    """The prompt now waiting in the transcript at `path`."""
+    record, _, state = _read(path)
+    return _position(record, state)
+
+
 def restore(path: str | Path) -> Interview | None:
     """The interview as it stands, waiting for the answer to the prompt already shown; None
     when it is over."""
-    record = load_record(path)
-    if record.finished:
+    record, bank, state = _read(path)
+    return _reopened(record, bank, state)
+
+
+def _reopened(record: InterviewRecord, bank: Bank | None, state: Restored | None) -> Interview | None:
+    if record.finished or state is None or bank is None:
         return None
-    bank = recorded_bank(record, force=True, doing="restore")
-    try:
-        interview, state = reopen(record, bank, clock=time.time)
-    except AllAnswered:  # any other failure (a backend that cannot be built) is the caller's to see
-        return None
+    interview, _ = reopen(record, bank, clock=time.time, state=state)
     interview.session.restore(**state.for_session(waiting=True))
     return interview
 
@@ -84,7 +117,7 @@ def complete(path: str | Path, *, after_crash: bool = True) -> list[Output]:
     record = load_record(path)
     if record.finished:
         return []
-    bank = recorded_bank(record, force=True, doing="complete")
+    bank = _bank(record)
     selected = [bank.question(n) for n in record.start.settings.questions]
     state = restore_state(record, selected)
     if state is not None and state.waiting is not None:
@@ -121,20 +154,23 @@ def _reply_to(record: InterviewRecord, seq: int) -> str | None:
 
 def answer_to(
     path: str | Path, seq: int, text: str, *, grade: bool = True, extra: dict | None = None
-) -> Reply:
+) -> tuple[Reply, Position]:
     """One submitted answer to the prompt asked at `seq`, stored only if that prompt is the one
     waiting; the same answer sent twice is stored once. Without `grade` the answer is only
     stored, for `complete` to grade later (a command such as /skip is carried out at once).
-    `extra` (a spoken answer's recording, what was heard, delivery) is kept on the answer."""
-    now = position(path)
+    `extra` (a spoken answer's recording, what was heard, delivery) is kept on the answer.
+    Also returns where the interview stands after it."""
+    record, bank, state = _read(path)
+    now = _position(record, state)
     if now.prompt is not None and now.seq == seq:
-        interview = restore(path)
-        if interview is not None:
-            with interview:
-                if grade or is_command(text):
-                    return Reply("answered", interview.answer(text, extra))
-                return Reply("answered", interview.session.record(text, extra))
-    replied = _reply_to(load_record(path), seq)
+        interview = _reopened(record, bank, state)
+        with interview:
+            if not grade and not is_command(text):
+                refused = interview.session.record(text, extra)
+                return Reply("answered", refused), now if refused else Position(stuck=True)
+            outputs = interview.answer(text, extra)
+        return Reply("answered", outputs), position(path)
+    replied = _reply_to(record, seq)
     if replied is not None and replied.strip() == text.strip():
-        return Reply("repeated")
-    return Reply("over" if now.prompt is None else "stale")
+        return Reply("repeated"), now
+    return Reply("over" if now.prompt is None else "stale"), now

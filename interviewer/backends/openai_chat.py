@@ -55,6 +55,17 @@ class KeyPointsReply(BaseModel):
     key_points: list[DraftedPoint]
 
 
+@lru_cache(maxsize=1)
+def shared_http_client() -> httpx.Client:
+    """One connection pool for every backend in the process: the web builds a backend for
+    each request and each queued grading, and a fresh client (its TLS context) costs ~50 ms
+    of CPU, more than the request's own work; the pool also keeps connections to the model
+    server alive between requests."""
+    from openai import DefaultHttpxClient
+
+    return DefaultHttpxClient()
+
+
 @lru_cache(maxsize=256)
 def critique_reply(
     point_ids: tuple[str, ...], output_tokens: int, chinese: bool
@@ -148,6 +159,7 @@ class OpenAIChatBackend:
             api_key=key,
             timeout=settings.timeout_seconds,
             max_retries=MAX_RETRIES,
+            http_client=shared_http_client(),
         )
         self.ladder = Ladder(self._send, self._reply_text, settings.turn_seconds)
         self.offline = OfflineBackend()

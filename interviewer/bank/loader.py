@@ -192,16 +192,21 @@ def bank_files() -> list[Path]:
     return found
 
 
-def resolve_bank(name: str | None) -> Bank:
-    """A bank by shipped or user id, or by path; the seed bank when no name is given."""
+def bank_path(name: str | None) -> Path:
+    """The file of a bank named by shipped or user id, or by path; the seed bank's by default."""
     name = name or DEFAULT_BANK
     candidate = Path(name)
     if candidate.suffix in BANK_SUFFIXES or os.sep in name:
         if not candidate.exists():
             raise InterviewerError(f"no bank file at {name}; `interviewer bank list` shows the banks")
-        return load_bank_file(candidate)
+        return candidate
     for path in bank_files():
         if path.stem == name:
-            return load_bank_file(path)
+            return path
     known = ", ".join(p.stem for p in bank_files())
     raise InterviewerError(f"no bank named {name!r}; known banks: {known} (or give a file path)")
+
+
+def resolve_bank(name: str | None) -> Bank:
+    """A bank by shipped or user id, or by path; the seed bank when no name is given."""
+    return load_bank_file(bank_path(name))

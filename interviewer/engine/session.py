@@ -181,15 +181,19 @@ class Session:
         critiques: dict[int, Critique] | None = None,
         waiting: Output | None = None,
         waiting_since: float | None = None,
+        deliveries: list[dict] | None = None,
     ) -> None:
         """Continue an interrupted interview: closed questions keep their results; the answers
         already given to the open question are graded again before anything new is asked,
-        unless the session is `waiting` for the answer to a prompt already shown."""
+        unless the session is `waiting` for the answer to a prompt already shown. The spoken
+        answers' `deliveries` come back too, or the critique that closes the question (in a web
+        worker, always a restored session) would say nothing of how they were said."""
         self.index = index
         self.results = dict(results)
         self.critiques = dict(critiques or {})
         self._reset_question()
         self.answers = list(answers)
+        self.deliveries = list(deliveries or [])
         self.follow_ups = follow_ups
         self.probed = set(probed)
         if waiting is not None:  # a front end that keeps no state: the prompt is already shown

@@ -103,14 +103,21 @@ def _cost(q: QuestionRecord, prices: tuple[float, float] | None) -> float | None
     return round(q.prompt_tokens / 1e6 * prices[0] + q.completion_tokens / 1e6 * prices[1], 6)
 
 
+def _spoken_pace(q: QuestionRecord, language: str) -> tuple[float, str] | None:
+    """The pace of the question's spoken answers over the time the candidate spoke (their
+    delivery figures), not over the time each answer took, which counts recording,
+    transcription and correcting the text too; typing speed is no pace, so typed answers have
+    none."""
+    said = [t for t in q.answers if t.spoken]
+    seconds = sum((t.spoken.get("delivery") or {}).get("seconds") or 0.0 for t in said)
+    return pace("\n".join(t.text for t in said), seconds, language)
+
+
 def report_data(record: InterviewRecord, prices: tuple[float, float] | None = None) -> dict:
     """One interview as plain data: what `report --json` prints and every template renders."""
     questions = []
     for q in record.questions:
-        spoken = any(t.spoken for t in q.turns if t.kind == "answer")
-        speed = (
-            pace(q.answer_text, q.seconds, record.language) if spoken else None
-        )  # typing speed is not pace
+        speed = _spoken_pace(q, record.language)
         questions.append(
             {
                 "number": q.number,

@@ -5,7 +5,8 @@ record a decision. Pages are rendered on the server; everything shown is escaped
 This module only assembles the app: the shared state (`deps.Web`) and one router per area.
 Settings come from the caller or the environment: INTERVIEWER_SECRET (signs cookies),
 INTERVIEWER_PUBLIC_URL (https there: cookies are Secure; invite links use it) and
-INTERVIEWER_TRUSTED_PROXIES (addresses whose X-Forwarded-For is believed; nobody's by default).
+INTERVIEWER_TRUSTED_PROXIES (addresses whose X-Forwarded-For is believed; nobody's by default),
+INTERVIEWER_SMTP_URL and INTERVIEWER_SMTP_FROM (invite messages are emailed; see web/mail.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from interviewer.web import store as store_module
 from interviewer.web.auth import Sessions
 from interviewer.web.deps import Web
 from interviewer.web.grading import open_queue
+from interviewer.web.mail import mailer_from_env
 from interviewer.web.ratelimit import Limit, limiter
 from interviewer.web.routers import accounts, audit, candidate, exports, invites, review, screenings, team
 from interviewer.web.security import SecurityHeaders
@@ -45,6 +47,7 @@ def create_app(
     Without a secret from the caller or INTERVIEWER_SECRET, sessions last as long as the process.
     Answers are graded on a queue (`web.grading`) by `grading_workers` workers in this process
     (on PostgreSQL, 0 leaves it to `interviewer worker`), or inside the request if asked."""
+    mailer = mailer_from_env()  # a malformed setting stops here, before anything has started
     database_url = database_url or store_module.database_url()
     store = open_store(database_url)
     secret = secret or os.environ.get("INTERVIEWER_SECRET") or secrets.token_urlsafe(32)
@@ -68,6 +71,7 @@ def create_app(
         secure_cookies=public_url.startswith("https://"),
         public_url=public_url.rstrip("/"),
         grading=None if grade_in_request else open_queue(store, database_url, grading_workers),
+        mailer=mailer,
     )
     for area in (accounts, screenings, invites, exports, review, team, audit, candidate):
         app.include_router(area.router)

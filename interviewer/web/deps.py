@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from interviewer.prompts import say
 from interviewer.web.auth import SESSION_COOKIE, Sessions, csrf_ok
 from interviewer.web.grading import GradingQueue
+from interviewer.web.mail import Mailer
 from interviewer.web.ratelimit import Limit
+from interviewer.web.reasons import Refusal, Term
 from interviewer.web.store import AuditEntry, LoginSession, Recruiter
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -40,6 +42,7 @@ class Web:
     secure_cookies: bool = False  # the public URL is https: cookies only travel over it
     public_url: str = ""  # invite links start with it (else with the request's own address)
     grading: GradingQueue | None = None  # None: answers are graded inside the request
+    mailer: Mailer | None = None  # None: invite messages are copied by hand, not emailed
     # One answer at a time per candidate in this worker (a file lock covers other processes).
     invite_locks: defaultdict[int, threading.Lock] = field(
         default_factory=lambda: defaultdict(threading.Lock)
@@ -54,13 +57,13 @@ def shared(request: Request) -> Web:
 SharedWeb = Annotated[Web, Depends(shared)]  # a route's parameter `web: SharedWeb`
 
 
-class NotAllowed(HTTPException):
+class NotAllowed(Refusal):
     """A 403 for a role that may not do something (not a stale form): its page says so."""
 
     key = "web_error_role"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(status_code=403, detail=detail)
+    def __init__(self, role: str) -> None:
+        super().__init__(403, "web_detail_role", role=Term(f"rec_role_{role}"))
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def recruiter(request: Request, role: str = "viewer") -> SignedIn:
     if found is None or found.disabled:
         raise HTTPException(status_code=303, headers={"Location": "/login"})
     if RANK[found.role] < RANK[role]:
-        raise NotAllowed(f"a {found.role} cannot do this; ask an owner of your team")
+        raise NotAllowed(found.role)
     return SignedIn(found, session)
 
 
@@ -107,9 +110,7 @@ def checked(request: Request, csrf: str | None, role: str = "recruiter") -> Sign
     session's token, so another site cannot submit it on the recruiter's behalf."""
     signed = recruiter(request, role)
     if not csrf_ok(signed.session, csrf):
-        raise HTTPException(
-            status_code=403, detail="the form is stale or forged; reload the page and try again"
-        )
+        raise Refusal(403, "web_detail_stale_form")
     return signed
 
 
@@ -136,11 +137,17 @@ def browser_language(request: Request) -> str:
     return "zh-CN" if wanted.startswith("zh") else "en"
 
 
+def recruiter_language(request: Request, signed: SignedIn) -> str:
+    """The recruiter's chosen language, else the browser's: what their pages, and any text a
+    route words for them, are in."""
+    return signed.who.language or browser_language(request)
+
+
 def recruiter_page(request: Request, name: str, signed: SignedIn, **context) -> HTMLResponse:
-    """A page of the recruiter area, in the recruiter's chosen language (else the browser's):
-    its navigation and forms carry the session's form token."""
+    """A page of the recruiter area, in the recruiter's language: its navigation and forms
+    carry the session's form token."""
     can_edit = RANK[signed.who.role] >= RANK["recruiter"]
-    language = signed.who.language or browser_language(request)
+    language = recruiter_language(request, signed)
     context.setdefault("title", "interviewer")
     return page(
         request, name, recruiter=signed.who, csrf=signed.csrf, can_edit=can_edit, lang=language, **context

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,17 +29,40 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from interviewer.app import stateless
-from interviewer.web.interviews import turn
+from interviewer.web.interviews import Busy, turn
 from interviewer.web.store import Invite
 
 QUEUE = "grading"
+NICENESS = 10  # graders' CPU priority: below the requests that store answers and show pages
+
+
+def lower_priority() -> None:
+    """Run the calling grading thread at a lower CPU priority than the web's requests: when a
+    machine's cores are all busy, a candidate's answer is stored and the page shown first,
+    and grading takes what is left (it is already off the request path, so it only finishes
+    later). On Linux each thread has its own priority; elsewhere nothing changes."""
+    thread = threading.get_native_id()
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed
+        os.setpriority(os.PRIO_PROCESS, thread, max(NICENESS, os.getpriority(os.PRIO_PROCESS, thread)))
+
+
+BUSY_SECONDS = 2.0  # a request holds an interview for milliseconds; a grading for seconds
 
 
 def advance(store: sessionmaker, invite_id: int, path: str) -> None:
-    """The job: grade what the candidate said and ask what comes next (or end the interview)."""
-    with turn(Path(path)):
-        stateless.complete(path, after_crash=False)
-        now = stateless.position(path)
+    """The job: grade what the candidate said and ask what comes next (or end the interview).
+    A job with nothing to do (the prompt is already there: it was asked twice) returns without
+    taking the interview's lock, which a grader at low priority would hold for long while the
+    candidate's next answer waits for it; one that finds the interview held for seconds
+    leaves it to the grading holding it (a page that still finds it waiting asks again)."""
+    if not stateless.position(path).stuck:  # read without the lock: events are whole lines
+        return
+    try:
+        with turn(Path(path), wait=BUSY_SECONDS):
+            stateless.complete(path, after_crash=False)
+            now = stateless.position(path)
+    except Busy:
+        return
     if now.prompt is None and not now.stuck:
         with store() as db:
             db.execute(update(Invite).where(Invite.id == invite_id).values(status="finished"))
@@ -50,7 +74,9 @@ class ThreadQueue:
 
     def __init__(self, store: sessionmaker, workers: int = 2) -> None:
         self.store = store
-        self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="grading")
+        self.pool = ThreadPoolExecutor(
+            max_workers=max(1, workers), thread_name_prefix="grading", initializer=lower_priority
+        )
         self.waiting: set[int] = set()
         self.lock = threading.Lock()
 
@@ -82,7 +108,9 @@ def procrastinate_app(store: sessionmaker, database_url: str, concurrency: int =
     import procrastinate
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url)))
-    threads = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="grading")
+    threads = ThreadPoolExecutor(
+        max_workers=concurrency, thread_name_prefix="grading", initializer=lower_priority
+    )
 
     @app.task(name="interviewer.advance", queue=QUEUE)
     async def advance_job(invite_id: int, path: str) -> None:

@@ -1,12 +1,13 @@
 """What a form field may hold: no NUL or control characters (they break PostgreSQL and hide
-text), a length cap said out loud instead of silent cutting, and names a person can see."""
+text), a length cap said out loud instead of silent cutting, and names a person can see. A field is named
+by its catalogue key (`web_field_…`), so that a refusal is said in the page's language."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from fastapi import HTTPException
+from interviewer.web.reasons import Refusal, Term
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern.
@@ -22,11 +23,11 @@ def visible(value: str) -> bool:
 def text(value: str, field: str, limit: int, *, required: bool = False, lines: bool = False) -> str:
     """The field's text, or a 400 saying what is wrong with it and what to do."""
     if CONTROL.search(value) or (not lines and ("\n" in value or "\r" in value)):
-        raise HTTPException(status_code=400, detail=f"{field} contains control characters; type it again")
+        raise Refusal(400, "web_detail_control", field=Term(field))
     if len(value) > limit:
-        raise HTTPException(status_code=400, detail=f"{field} is longer than {limit} characters; shorten it")
+        raise Refusal(400, "web_detail_too_long", field=Term(field), limit=limit)
     if required and not visible(value):
-        raise HTTPException(status_code=400, detail=f"{field} is empty; give it a name people can read")
+        raise Refusal(400, "web_detail_blank", field=Term(field))
     return value.strip()
 
 
@@ -35,5 +36,5 @@ def number(value: str, field: str, low: int, high: int) -> int | None:
     if not value.strip():
         return None
     if not value.strip().isdigit() or not low <= int(value) <= high:
-        raise HTTPException(status_code=400, detail=f"{field} must be a whole number from {low} to {high}")
+        raise Refusal(400, "web_detail_number", field=Term(field), low=low, high=high)
     return int(value)

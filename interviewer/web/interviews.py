@@ -6,6 +6,7 @@ workers on other machines)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,18 +24,30 @@ from interviewer.transcript.record import load_record
 from interviewer.transcript.writer import TranscriptWriter
 from interviewer.web.store import Invite, Screening
 
+log = logging.getLogger("interviewer.web")
 MAX_ANSWER_CHARS = 20_000  # a browser form's answer; the server refuses longer ones (413)
+SLOW_LOCK_SECONDS = 0.5
 LOCK_SECONDS = 300  # a model's critique on a CPU server can take minutes
 
 
+class Busy(HTTPException):
+    """Someone else has held the interview longer than we would wait (a 503 to a browser)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=503, detail="busy; try again in a minute")
+
+
 @contextmanager
-def turn(path: Path) -> Iterator[None]:
+def turn(path: Path, wait: float = LOCK_SECONDS) -> Iterator[None]:
     """Exclusive use of one file's interview (or one invite's start) while a request acts on it."""
     lock = FileLock(path.with_name(f".{path.name}.lock"))
+    began = time.monotonic()
     try:
-        lock.acquire(timeout=LOCK_SECONDS)
+        lock.acquire(timeout=wait)
     except Timeout:
-        raise HTTPException(status_code=503, detail="busy; try again in a minute") from None
+        raise Busy from None
+    if (waited := time.monotonic() - began) > SLOW_LOCK_SECONDS:  # someone held it long: say so
+        log.warning("waited %.1f s for the interview %s", waited, path.name)
     try:
         yield
     finally:
@@ -79,8 +92,7 @@ def answer(
     with turn(path):
         if grade:
             stateless.complete(path)
-        reply = stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS], grade=grade, extra=extra)
-        return reply, stateless.position(path)
+        return stateless.answer_to(path, prompt, text[:MAX_ANSWER_CHARS], grade=grade, extra=extra)
 
 
 def left_page(path: Path) -> None:

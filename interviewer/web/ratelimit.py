@@ -11,7 +11,6 @@ import os
 import time
 from typing import ClassVar
 
-from fastapi import HTTPException
 from limits import parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -19,6 +18,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from interviewer.web.reasons import Refusal
 from interviewer.web.store import RateCounter
 
 # One statement, atomic on SQLite (3.35+) and PostgreSQL: a new window or one more hit.
@@ -94,11 +94,8 @@ class Limit:
     def check(self, key: str) -> None:
         if not self.limiter.hit(self.item, self.name, key):
             reset = self.limiter.get_window_stats(self.item, self.name, key).reset_time
-            raise HTTPException(
-                status_code=429,
-                detail="too many requests; wait a minute and try again",
-                headers={"Retry-After": str(max(1, math.ceil(reset - time.time())))},
-            )
+            wait = str(max(1, math.ceil(reset - time.time())))
+            raise Refusal(429, "web_detail_too_many", headers={"Retry-After": wait})
 
 
 def limiter(store: sessionmaker) -> FixedWindowRateLimiter:

@@ -40,6 +40,28 @@ def behaviour_flags(record: InterviewRecord, seconds_per_answer: int | None = No
     return flags
 
 
+def delivery_summary(record: InterviewRecord) -> dict | None:
+    """How the candidate spoke over all their spoken answers, for one table cell: the pace over
+    the whole speaking time (each answer's pace weighted by how long it lasted), the fillers and
+    the long pauses. None when nothing was spoken."""
+    said = [
+        t.spoken["delivery"]
+        for q in record.questions
+        for t in q.answers
+        if t.spoken and t.spoken.get("delivery")
+    ]
+    if not said:
+        return None
+    timed = [d for d in said if d.get("pace") is not None and d.get("seconds")]
+    seconds = sum(d["seconds"] for d in timed)
+    return {
+        "pace": round(sum(d["pace"] * d["seconds"] for d in timed) / seconds, 1) if seconds else None,
+        "unit": "chars" if said[0].get("pace_unit", "").startswith("chars") else "words",
+        "fillers": sum(sum(d.get("fillers", {}).values()) for d in said),
+        "pauses": sum(d.get("long_pauses", 0) for d in said),
+    }
+
+
 def latest_decisions(db: Session, screening_id: int) -> dict[int, Decision]:
     """Each candidate's latest decision, by invite id."""
     query = (
@@ -49,8 +71,9 @@ def latest_decisions(db: Session, screening_id: int) -> dict[int, Decision]:
 
 
 def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[int, Decision]) -> list[dict]:
-    """One row per invite: scores, minutes, skipped questions and flags once a transcript
-    exists, and the latest decision with its notes (`decisions` maps invite id to it)."""
+    """One row per invite: scores, minutes, skipped questions, flags and how the answers were
+    spoken once a transcript exists, and the latest decision with its notes (`decisions` maps
+    invite id to it)."""
     rows = []
     for invite in invites:
         decided = decisions.get(invite.id)
@@ -61,6 +84,7 @@ def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[
             "minutes": 0.0,
             "flags": [],
             "skipped": [],
+            "delivery": None,
             "decision": decided.decision if decided else None,
             "notes": decided.notes if decided else "",
         }
@@ -72,6 +96,7 @@ def candidate_rows(screening: Screening, invites: list[Invite], decisions: dict[
             row["minutes"] = summary.minutes
             row["skipped"] = [q.number for q in record.questions if q.skipped]
             row["flags"] = summary.flags + behaviour_flags(record, screening.seconds_per_answer)
+            row["delivery"] = delivery_summary(record)
         rows.append(row)
     return rows
 
@@ -121,8 +146,9 @@ class _SafeWriter:
 
 
 def csv_text(screening: Screening, rows: list[dict]) -> str:
-    """The rows as CSV, one score column per question, with the grader that scored them; it
-    starts with a UTF-8 byte order mark so Excel reads Chinese names right."""
+    """The rows as CSV, one score column per question, with the grader that scored them and the
+    delivery figures of spoken answers; it starts with a UTF-8 byte order mark so Excel reads
+    Chinese names right."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = _SafeWriter(out)
@@ -140,9 +166,14 @@ def csv_text(screening: Screening, rows: list[dict]) -> str:
             "notes",
             "backend",
             "model",
+            "pace",
+            "pace_unit",
+            "fillers",
+            "long_pauses",
         ]
     )
     for row in rows:
+        spoken = row["delivery"] or {}
         writer.writerow(
             [
                 row["invite"].candidate,
@@ -156,6 +187,10 @@ def csv_text(screening: Screening, rows: list[dict]) -> str:
                 row["notes"],
                 screening.backend,
                 screening.model or "",
+                "" if spoken.get("pace") is None else spoken["pace"],
+                f"{spoken['unit']}/min" if spoken else "",
+                spoken.get("fillers", ""),
+                spoken.get("pauses", ""),
             ]
         )
     return out.getvalue()

@@ -27,12 +27,14 @@ from interviewer.config import load_settings
 from interviewer.speech import audio as wav
 from interviewer.speech.delivery import measure
 from interviewer.speech.engines import Speech, bias_prompt, make_speech
+from interviewer.transcript.record import InterviewRecord
 
 MAX_BYTES = 10 * 1024 * 1024  # about 40 minutes of Opus, or 5 of 16 kHz WAV
 BODY_SLACK = 64 * 1024  # the multipart wrapping around the recording and the prompt field
 PAUSE_SECONDS = 2.0  # a silence this long counts as a long pause (as in the terminal)
 TIMING_RATE = 8_000  # enough to find pauses; fewer samples for pure-Python levels
 NAME = re.compile(r"prompt-(\d{1,12})\.(wav|webm|ogg)")  # named by the prompt it answers
+MEDIA_TYPES = {"wav": "audio/wav", "webm": "audio/webm", "ogg": "audio/ogg"}  # by the sniffed kind
 
 
 class Refused(HTTPException):
@@ -148,6 +150,28 @@ class Heard:
 def folder(transcript: Path) -> Path:
     """Recordings sit beside the transcript, in a folder named after it (as in the terminal)."""
     return transcript.with_suffix(".audio")
+
+
+def recordings(record: InterviewRecord) -> dict[str, Path]:
+    """The recordings answers were submitted with, by file name: what a recruiter may hear and
+    an export carries. Only a name an answer event records is one (a take never submitted, or
+    the note beside a take, is not), and only inside the transcript's own folder, so no name
+    sent by a browser can reach another file."""
+    place = folder(record.path)
+    inside = place.resolve()
+    found = {}
+    for question in record.questions:
+        for turn in question.answers:
+            audio = Path((turn.spoken or {}).get("audio") or "")
+            path = place / audio.name
+            if (
+                audio.parent == Path(place.name)
+                and NAME.fullmatch(audio.name)
+                and path.resolve().parent == inside
+                and path.is_file()
+            ):
+                found[audio.name] = path
+    return found
 
 
 def keep(transcript: Path, prompt: int, data: bytes, bank: Bank, number: int | None) -> Heard:

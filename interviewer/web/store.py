@@ -12,7 +12,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -111,6 +111,7 @@ class Invite(Base):
     screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     candidate: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)  # invite messages go to it
     expires: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="invited")
     transcript: Mapped[str | None] = mapped_column(String(1000), nullable=True)
@@ -148,6 +149,17 @@ def migrate(url: str) -> None:
     command.upgrade(migrations_config(url), "head")
 
 
+SQLITE_BUSY_MS = 30_000
+
+
+def _shared_sqlite(connection, _record) -> None:
+    """SQLite shared by many threads and `serve` processes: in WAL mode a reader never blocks
+    the writer, and a writer waits its turn (30 s) instead of failing with "database is
+    locked" when another process is writing."""
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+
+
 def open_store(url: str | None = None) -> sessionmaker:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -155,6 +167,8 @@ def open_store(url: str | None = None) -> sessionmaker:
     try:
         migrate(url)
         engine: Engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _shared_sqlite)
     except (OperationalError, ArgumentError, NoSuchModuleError) as exc:
         where = url.split("@")[-1]  # never echo a password from the URL
         reason = str(getattr(exc, "orig", exc)).splitlines()[0]

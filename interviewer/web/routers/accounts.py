@@ -4,7 +4,7 @@ guessed at speed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from interviewer.prompts import say
 from interviewer.web import inputs
 from interviewer.web.auth import SESSION_COOKIE, SESSION_SECONDS, check_password
 from interviewer.web.deps import LANGUAGES, SharedWeb, browser_language, checked, page
+from interviewer.web.reasons import Refusal
 from interviewer.web.store import Recruiter
 
 router = APIRouter()
@@ -26,7 +27,7 @@ def login_page(request: Request) -> HTMLResponse:
 def login(request: Request, web: SharedWeb, email: str = Form(...), password: str = Form(...)) -> Response:
     web.logins.check(request.client.host if request.client else "?")
     with web.store() as db:
-        email = inputs.text(email, "the email", 320)
+        email = inputs.text(email, "web_field_email", 320)
         found = db.scalar(select(Recruiter).where(Recruiter.email == email.lower()))
     if (
         not check_password(found.password_hash if found else None, password)
@@ -54,7 +55,7 @@ def choose_language(
     """The recruiter pages' language for this recruiter, on every device."""
     signed = checked(request, csrf, role="viewer")
     if language not in LANGUAGES:
-        raise HTTPException(status_code=400, detail=f"choose one of {', '.join(LANGUAGES)}")
+        raise Refusal(400, "web_detail_language", languages=", ".join(LANGUAGES))
     with web.store() as db:
         db.get(Recruiter, signed.who.id).language = language
         db.commit()

@@ -5,7 +5,9 @@ spoken answers also takes recordings (`web.spoken`), shown transcribed for corre
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select, update
+from starlette.concurrency import run_in_threadpool
 
 from interviewer.app.stateless import Position
 from interviewer.bank.loader import resolve_bank
@@ -25,6 +28,8 @@ from interviewer.web.deps import SharedWeb, Web, page
 from interviewer.web.store import Invite, Screening
 
 router = APIRouter()
+WAIT_SECONDS = 20  # under the minute a proxy allows an idle response
+WAIT_POLL_SECONDS = 0.2
 log = logging.getLogger("interviewer.web")
 
 
@@ -67,12 +72,14 @@ def candidate_page(
         )
     web: Web = request.app.state.web
     path = Path(invite.transcript)
+    seen = size_of(path)  # before it is read: a change from here on ends the wait below
     if now is None:
         now = interviews.position(path) if web.grading else interviews.current(path)
     if now.stuck:  # an answer is being graded (or its job was lost in a crash: asked for again);
-        # the page reloads itself every 2 s, with no script
+        # the page, with no script, goes on to wait until the transcript changes
         web.grading.request(invite.id, str(path))
-        return page(request, "candidate.html", **here, stage="reviewing", token=token, refresh=2)
+        wait = f"1;url=/i/{token}/next?after={seen}"
+        return page(request, "candidate.html", **here, stage="reviewing", token=token, refresh=wait)
     if now.prompt is None and invite.status != "finished":  # crashed between the end and the row
         settle(web, invite)
     if now.prompt is None:
@@ -107,6 +114,28 @@ def settle(web: Web, invite: Invite) -> None:
 def candidate_home(request: Request, token: str, web: SharedWeb, recording: str = "") -> HTMLResponse:
     found, screening = invite_for(web, token)
     return candidate_page(request, token, found, screening, recording=recording)
+
+
+def size_of(path: Path) -> int:
+    """The transcript only grows (one appended line per event): its size tells a change."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+@router.get("/i/{token}/next")
+async def candidate_next(token: str, web: SharedWeb, after: int = 0) -> Response:
+    """The "reviewing your answer" page's wait: held open until the transcript grows past
+    `after` (the grading wrote something) or WAIT_SECONDS pass, then back to the page. One
+    idle coroutine per waiting candidate replaces a page rebuilt every few seconds, and the
+    next question shows as soon as it is written."""
+    found, _ = await run_in_threadpool(invite_for, web, token)
+    if found.transcript:
+        path, deadline = Path(found.transcript), time.monotonic() + WAIT_SECONDS
+        while size_of(path) == after and time.monotonic() < deadline:
+            await asyncio.sleep(WAIT_POLL_SECONDS)
+    return RedirectResponse(f"/i/{token}", status_code=303)
 
 
 @router.post("/i/{token}/start")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -29,6 +29,7 @@ from interviewer.web.deps import (
     recruiter,
     recruiter_page,
 )
+from interviewer.web.reasons import Refusal
 from interviewer.web.results import candidate_rows, latest_decisions, pick_rows
 from interviewer.web.store import Invite, Screening, Team
 
@@ -103,31 +104,31 @@ def new_screening(request: Request, bank: str = DEFAULT_BANK) -> HTMLResponse:
 
 def chosen_questions(bank: str, picked: list[int], questions: str) -> tuple[str, list[int]]:
     """The bank's id and the question numbers picked from it (all when none are given); a
-    bank or number that does not exist is a 400 with the loader's own message."""
+    bank or number that does not exist is a 400 that names what there is."""
     banks = registry()
     if bank not in banks:
-        raise HTTPException(status_code=400, detail=f"no bank named {bank!r}; choose one from the list")
+        raise Refusal(400, "web_detail_no_bank", bank=repr(bank))
     loaded = banks[bank]
-    try:
-        numbers = picked or (parse_numbers(questions) if questions.strip() else [])
-        numbers = numbers or [q.number for q in loaded.questions]
-        for number in numbers:
-            loaded.question(number)
-    except InterviewerError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
-    return loaded.id, list(dict.fromkeys(numbers))
+    try:  # typed as "1,3-5"; Chinese commas too
+        numbers = picked or parse_numbers(questions.replace("，", ",").replace("、", ","))
+    except InterviewerError:
+        raise Refusal(400, "web_detail_question_numbers", given=questions.strip()[:50]) from None
+    known = [q.number for q in loaded.questions]
+    numbers = list(dict.fromkeys(numbers or known))
+    missing = ", ".join(str(n) for n in numbers if n not in known)
+    if missing:
+        raise Refusal(400, "web_detail_no_question", missing=missing[:60], low=min(known), high=max(known))
+    return loaded.id, numbers
 
 
 def settings_of(form: ScreeningForm) -> dict:
     """The checked settings of a screening form (everything but its bank and questions)."""
-    minutes = inputs.number(form.minutes, "minutes per answer", 1, 240)
+    minutes = inputs.number(form.minutes, "web_field_minutes", 1, 240)
     if form.mode not in ("exam", "practice") or form.backend not in ("offline", "openai"):
-        raise HTTPException(
-            status_code=400, detail="mode must be exam or practice; backend offline or openai"
-        )
+        raise Refusal(400, "web_detail_mode_backend")
     return {
-        "name": inputs.text(form.name, "the screening's name", 200, required=True),
-        "model": inputs.text(form.model, "the model", 200) or None,
+        "name": inputs.text(form.name, "web_field_screening_name", 200, required=True),
+        "model": inputs.text(form.model, "web_field_model", 200) or None,
         "mode": form.mode,
         "backend": form.backend,
         "seconds_per_answer": minutes * 60 if minutes else None,
@@ -139,7 +140,9 @@ def settings_of(form: ScreeningForm) -> dict:
 def create_screening(request: Request, web: SharedWeb, form: Annotated[ScreeningForm, Form()]) -> Response:
     signed = checked(request, form.csrf)
     settings = settings_of(form)
-    bank_id, numbers = chosen_questions(inputs.text(form.bank, "the bank", 200), form.pick, form.questions)
+    bank_id, numbers = chosen_questions(
+        inputs.text(form.bank, "web_field_bank", 200), form.pick, form.questions
+    )
     screening = Screening(
         bank=bank_id, questions=numbers, team_id=signed.team, created_by=signed.who.id, **settings
     )
@@ -155,7 +158,7 @@ def screening_or_404(db: Session, screening_id: int, team: int) -> Screening:
     """The team's screening; another team's is not found, like one that does not exist."""
     screening = db.get(Screening, screening_id)
     if screening is None or screening.team_id != team:
-        raise HTTPException(status_code=404, detail="no such screening")
+        raise Refusal(404, "web_detail_no_screening")
     return screening
 
 
@@ -166,7 +169,7 @@ def edit_form(request: Request, screening_id: int, web: SharedWeb) -> HTMLRespon
         screening = screening_or_404(db, screening_id, signed.team)
     bank = registry().get(screening.bank)
     if bank is None:
-        raise HTTPException(status_code=404, detail=f"the bank {screening.bank!r} is no longer installed")
+        raise Refusal(404, "web_detail_bank_gone", bank=repr(screening.bank))
     return recruiter_page(
         request,
         "screening_form.html",
@@ -190,10 +193,7 @@ def edit(
         _, numbers = chosen_questions(screening.bank, form.pick, form.questions)
         invited = db.scalar(select(func.count()).where(Invite.screening_id == screening_id))
         if numbers != screening.questions and invited:
-            raise HTTPException(
-                status_code=409,
-                detail="the questions are fixed once a candidate is invited; create a new screening instead",
-            )
+            raise Refusal(409, "web_detail_questions_fixed")
         for name, value in {**settings, "questions": numbers}.items():
             setattr(screening, name, value)
         audit(db, signed, "edited", f"screening {screening_id} {screening.name}")
@@ -256,6 +256,7 @@ def screening_view(
         listing=listing,
         page_number=page_number,
         pages=pages,
+        mail_on=web.mailer is not None,
         **extra,
     )
 

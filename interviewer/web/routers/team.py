@@ -4,15 +4,16 @@ password. Disabling and a new password end that person's sessions at once."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from interviewer.errors import InterviewerError
 from interviewer.web import inputs
 from interviewer.web.deps import SharedWeb, audit, checked, recruiter, recruiter_page
+from interviewer.web.reasons import Refusal
 from interviewer.web.store import ROLES, Recruiter, Team
-from interviewer.web.team import create_user, set_disabled, set_password
+from interviewer.web.team import MIN_PASSWORD, create_user, set_disabled, set_password
 
 router = APIRouter()
 
@@ -32,7 +33,7 @@ def _member(web, signed, member_id: int) -> Recruiter:
     with web.store() as db:
         found = db.get(Recruiter, member_id)
     if found is None or found.team_id != signed.team:
-        raise HTTPException(status_code=404, detail="no such account in your team")
+        raise Refusal(404, "web_detail_no_account")
     return found
 
 
@@ -53,15 +54,17 @@ def add_member(
     password: str = Form(...),
 ) -> Response:
     signed = checked(request, csrf, role="owner")
-    email = inputs.text(email, "the email", 320, required=True)
+    email = inputs.text(email, "web_field_email", 320, required=True)
     if role not in ROLES:
-        raise HTTPException(status_code=400, detail=f"the role must be one of {', '.join(ROLES)}")
+        raise Refusal(400, "web_detail_role_choice", roles=", ".join(ROLES))
     with web.store() as db:
         team = db.get(Team, signed.team).name
+    if len(password) < MIN_PASSWORD:
+        raise Refusal(400, "web_detail_short_password", least=MIN_PASSWORD)
     try:
         create_user(web.store, email, password, team, role)
-    except InterviewerError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    except InterviewerError:  # the rest is checked above: the address has an account
+        raise Refusal(400, "web_detail_account_exists", email=email) from None
     return _done(web, signed, "added", f"{email.lower()} as {role}")
 
 
@@ -71,7 +74,7 @@ def toggle_member(request: Request, member_id: int, web: SharedWeb, csrf: str = 
     signed = checked(request, csrf, role="owner")
     found = _member(web, signed, member_id)
     if found.id == signed.who.id:
-        raise HTTPException(status_code=400, detail="you cannot disable your own account")
+        raise Refusal(400, "web_detail_disable_self")
     set_disabled(web.store, found.email, not found.disabled)
     return _done(web, signed, "enabled" if found.disabled else "disabled", found.email)
 
@@ -83,8 +86,7 @@ def reset_password(
     """A new password chosen by the owner (to hand over in person); the member's sessions end."""
     signed = checked(request, csrf, role="owner")
     found = _member(web, signed, member_id)
-    try:
-        set_password(web.store, found.email, password)
-    except InterviewerError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    if len(password) < MIN_PASSWORD:
+        raise Refusal(400, "web_detail_short_password", least=MIN_PASSWORD)
+    set_password(web.store, found.email, password)
     return _done(web, signed, "reset", f"password of {found.email}")
