@@ -326,6 +326,8 @@ def test_a_spoken_answer_in_chromium(browser, api, tmp_path):
     review = re.search(r'href="(/candidates/\d+)"', client.get(screening).text).group(1)
     browser.get(base + review)
     player = find(By.CSS_SELECTOR, "audio")
-    WebDriverWait(browser, 30).until(lambda _: browser.execute_script("return arguments[0].duration > 0", player))
+    WebDriverWait(browser, 30).until(
+        lambda _: browser.execute_script("return arguments[0].duration > 0", player)
+    )
     screenshot(browser, tmp_path, "spoken_review.png")
     server.should_exit = True
