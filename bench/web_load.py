@@ -101,10 +101,13 @@ def fresh_database(url: str) -> None:
     create_user(open_store(url), "rita@example.com", PASSWORD, "acme", None)
 
 
-def candidates_in_one_process(bases: list[str], links: list[str], think: float) -> Tally:
+def candidates_in_one_process(bases: list[str], links: list[str], think: float, nice: int) -> Tally:
     """Some of the candidates, as threads of one process: each opens its link, consents and
     answers every prompt. Hundreds of threads in one process would wait on each other for
-    Python's lock and count that wait as the server's."""
+    Python's lock and count that wait as the server's. The browsers run at a lower CPU
+    priority (`--browsers-nice`), as if on other machines: a browser that waits for the CPU
+    still counts that wait in its timings."""
+    os.nice(nice)
     tally = Tally()
 
     def candidate(link: str) -> None:
@@ -127,7 +130,7 @@ def merged(tallies: list[Tally]) -> Tally:
     return whole
 
 
-def run(url: str, candidates: int, queued: bool, think: float) -> dict:
+def run(url: str, candidates: int, queued: bool, think: float, nice: int = 0) -> dict:
     """One run of `candidates` at once; the figures."""
     fresh_database(url)
     folder = Path(tempfile.mkdtemp(prefix="web-load-"))
@@ -143,7 +146,9 @@ def run(url: str, candidates: int, queued: bool, think: float) -> dict:
         began = time.monotonic()
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=BROWSER_PROCESSES, mp_context=spawn) as browsers:
-            tallies = list(browsers.map(candidates_in_one_process, repeat(bases), shares, repeat(think)))
+            tallies = list(
+                browsers.map(candidates_in_one_process, repeat(bases), shares, repeat(think), repeat(nice))
+            )
         elapsed = time.monotonic() - began
         result = figures(merged(tallies), stored_answers(url), candidates)
     finally:
@@ -151,6 +156,9 @@ def run(url: str, candidates: int, queued: bool, think: float) -> dict:
             process.stop()
     result |= {
         "path": "queue (2 web + 2 workers)" if queued else "in the request (2 web)",
+        "candidates": candidates,
+        "think_seconds": think,
+        "browsers_nice": nice,
         "seconds": elapsed,
         "candidates_per_s": candidates / elapsed,
         "answers_per_s": result["answers"] / elapsed,
@@ -161,6 +169,12 @@ def run(url: str, candidates: int, queued: bool, think: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=500)
+    parser.add_argument(
+        "--browsers-nice",
+        type=int,
+        default=0,
+        help="CPU niceness of the simulated browsers (5: the server side gets the cores first)",
+    )
     parser.add_argument(
         "--think", type=float, default=THINK_SECONDS, help="seconds a candidate takes to write an answer"
     )
@@ -182,11 +196,15 @@ def main() -> None:
         "OPENAI_API_KEY": "sk-bench-0000000000000000",
         "INTERVIEWER_CACHE_DIR": os.environ.get("INTERVIEWER_CACHE_DIR", tempfile.mkdtemp()),
     }
-    rows = [run(options.database, options.candidates, queued, options.think) for queued in (True, False)]
+    rows = [
+        run(options.database, options.candidates, queued, options.think, options.browsers_nice)
+        for queued in (True, False)
+    ]
     RESULTS.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print(
         f"\n{options.candidates} candidates at once, each taking {options.think:g} s (±50%) to write an "
-        f"answer; PostgreSQL; a model that takes {MODEL_SECONDS:g} s per reply"
+        f"answer; PostgreSQL; a model that takes {MODEL_SECONDS:g} s per reply; browsers at nice "
+        f"{options.browsers_nice}"
     )
     print(
         "| path | answers | answer POST p50 / p95 | next prompt p50 / p95 | answers/s | candidates/s | lost | dup | stuck |"
