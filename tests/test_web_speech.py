@@ -329,5 +329,6 @@ def test_a_spoken_answer_in_chromium(browser, api, tmp_path):
     WebDriverWait(browser, 30).until(
         lambda _: browser.execute_script("return arguments[0].duration > 0", player)
     )
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", player)
     screenshot(browser, tmp_path, "spoken_review.png")
     server.should_exit = True
