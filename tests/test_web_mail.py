@@ -172,17 +172,23 @@ def test_a_server_that_is_down_gives_a_notice_without_the_password(mailing_site,
     assert "emailed" not in client.get("/audit").text
 
 
-def test_a_password_is_never_sent_over_a_plain_connection(mailing_site):
-    inbox = Inbox()
-    careless = serving(inbox, auth_require_tls=False)  # it would take a password in the clear
+def invite_ann(mailing_site, controller, url: str) -> str:
+    """The page after inviting Ann with her email through the mail server at `url`, which is
+    stopped afterwards."""
     try:
-        client, csrf = mailing_site(f"smtp://rita:s3cret-p%40ss@127.0.0.1:{careless.port}")
+        client, csrf = mailing_site(url)
         screening = new_screening(client, csrf, questions="3")
-        page = client.post(
+        return client.post(
             f"{screening}/invites", data={"csrf": csrf, "candidate": "Ann", "email": "ann@example.com"}
         ).text
     finally:
-        careless.stop()
+        controller.stop()
+
+
+def test_a_password_is_never_sent_over_a_plain_connection(mailing_site):
+    inbox = Inbox()
+    careless = serving(inbox, auth_require_tls=False)  # it would take a password in the clear
+    page = invite_ann(mailing_site, careless, f"smtp://rita:s3cret-p%40ss@127.0.0.1:{careless.port}")
     assert "no secure connection to the mail server could be made" in page and SECRET not in page
     assert inbox.logins == [] and inbox.messages == []
 
@@ -209,14 +215,7 @@ def test_starttls_and_implicit_tls_log_in_and_deliver(scheme, certificate, maili
     inbox = Inbox()
     tls = {"tls_context": certificate} if scheme == "smtp" else {"ssl_context": certificate}
     controller = serving(inbox, **tls, auth_require_tls=scheme == "smtp")
-    try:
-        client, csrf = mailing_site(f"{scheme}://rita:s3cret-p%40ss@localhost:{controller.port}")
-        screening = new_screening(client, csrf, questions="3")
-        page = client.post(
-            f"{screening}/invites", data={"csrf": csrf, "candidate": "Ann", "email": "ann@example.com"}
-        ).text
-    finally:
-        controller.stop()
+    page = invite_ann(mailing_site, controller, f"{scheme}://rita:s3cret-p%40ss@localhost:{controller.port}")
     assert "Emailed to ann@example.com." in page
     assert inbox.logins == [("rita", SECRET)] and len(inbox.messages) == 1
 
