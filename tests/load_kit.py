@@ -162,8 +162,8 @@ def send(bases, method: str, path: str, **kwargs) -> httpx.Response:
 
 
 def settle(bases, link: str, response: httpx.Response) -> httpx.Response:
-    """Follow the answer's redirect and, as the browser does, the "reviewing your answer"
-    page's refresh (to its wait, which answers when the transcript changes) until the next
+    """Follow the answer's (or the consent's) redirect and, as the browser does, the
+    "reviewing your answer" (or "preparing your first question") page's refresh (to its wait, which answers when the transcript changes) until the next
     prompt (or the end) is there."""
     for _ in range(1200):
         if response.status_code == 303:
@@ -184,7 +184,7 @@ def take(bases, link: str, tally: Tally, post=None, think: float = 0.0) -> None:
     post = post or (lambda path, data: BROWSERS.post(random.choice(bases) + path, data=data))
     name = link[-8:]
     given = tally.acknowledged.setdefault(name, [])
-    page = send(bases, "POST", f"{link}/start", data={"consent": "yes"}, follow_redirects=True).text
+    page = settle(bases, link, send(bases, "POST", f"{link}/start", data={"consent": "yes"})).text
     for k in range(12):
         if DONE in page:
             tally.finished.add(name)

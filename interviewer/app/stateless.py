@@ -28,11 +28,13 @@ from interviewer.transcript.record import InterviewRecord, load_record
 @dataclass(frozen=True)
 class Position:
     """Where an interview stands: the prompt waiting for an answer and the event that asked it.
-    No prompt: the interview is over, or it is `stuck` (cut between writes; see `complete`)."""
+    No prompt: the interview is over, or it is `stuck` (cut between writes, or waiting for a
+    queued job; see `complete`), `opening` when not even the first question is asked yet."""
 
     prompt: Output | None = None
     seq: int | None = None
     stuck: bool = False
+    opening: bool = False
 
 
 @dataclass
@@ -83,7 +85,9 @@ def _position(record: InterviewRecord, state: Restored | None) -> Position:
     if record.finished:
         return Position()
     if state is None or state.waiting is None:
-        return Position(stuck=True)
+        return Position(
+            stuck=True, opening=not any(isinstance(e, QuestionAsked) for e in record.transcript.events)
+        )
     return Position(state.waiting, state.waiting_seq)
 
 

@@ -19,7 +19,6 @@ from interviewer.app import interviews, stateless
 from interviewer.app.interviews import InterviewOptions
 from interviewer.app.stateless import Position, Reply
 from interviewer.engine.events import LeftPage
-from interviewer.engine.session import Output
 from interviewer.transcript.record import load_record
 from interviewer.transcript.writer import TranscriptWriter
 from interviewer.web.store import Invite, Screening
@@ -54,8 +53,9 @@ def turn(path: Path, wait: float = LOCK_SECONDS) -> Iterator[None]:
         lock.release()
 
 
-def begin(invite: Invite, screening: Screening, folder: Path) -> tuple[Path, list[Output]]:
-    """Open the candidate's transcript and ask the first question."""
+def begin(invite: Invite, screening: Screening, folder: Path, *, ask: bool = True) -> Path:
+    """Open the candidate's transcript and ask the first question (without `ask`, a queued job
+    asks it: a model's question would hold the request for seconds)."""
     options = InterviewOptions(
         bank=screening.bank,
         backend=screening.backend,
@@ -66,7 +66,9 @@ def begin(invite: Invite, screening: Screening, folder: Path) -> tuple[Path, lis
         recorded={"screening": screening.id, "candidate": invite.candidate},
     )
     with interviews.start(options, clock=time.time) as interview:
-        return interview.path, interview.begin()
+        if ask:
+            interview.begin()
+        return interview.path
 
 
 def current(path: Path) -> Position:

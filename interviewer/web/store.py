@@ -9,12 +9,14 @@ of the recruiter area is filtered by the signed-in recruiter's team."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from interviewer.errors import InterviewerError
 
@@ -176,3 +178,13 @@ def open_store(url: str | None = None) -> sessionmaker:
             f"cannot open the database at {where} ({reason}); check INTERVIEWER_DATABASE_URL"
         ) from None
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def reading(store: sessionmaker) -> Iterator[Session]:
+    """A session for lookups only: each statement commits on its own, so no BEGIN and
+    ROLLBACK go to the database around it. On a busy server every round trip is a wait for
+    the CPU, and a candidate's page is mostly lookups."""
+    with store() as db:
+        db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield db

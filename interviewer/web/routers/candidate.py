@@ -25,27 +25,32 @@ from interviewer.speech.engines import SpeechError
 from interviewer.web import interviews, spoken
 from interviewer.web.auth import token_hash
 from interviewer.web.deps import SharedWeb, Web, page
-from interviewer.web.store import Invite, Screening
+from interviewer.web.store import Invite, Screening, aware, reading
 
 router = APIRouter()
 WAIT_SECONDS = 20  # under the minute a proxy allows an idle response
 WAIT_POLL_SECONDS = 0.2
+REASK_SECONDS = 10  # a transcript quiet this long while "reviewing" may have lost its job
 log = logging.getLogger("interviewer.web")
 
 
 def invite_for(web: Web, token: str) -> tuple[Invite, Screening]:
-    """The invite behind a link, and its screening: 404 for an unknown token, 410 once it has
-    expired or was revoked (a finished interview stays readable)."""
-    with web.store() as db:
-        found = db.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
-        if found is None:
-            raise HTTPException(status_code=404, detail="this link is not valid")
-        expires = found.expires if found.expires.tzinfo else found.expires.replace(tzinfo=timezone.utc)
-        if found.status == "revoked" or (expires < datetime.now(timezone.utc) and found.status != "finished"):
-            raise HTTPException(
-                status_code=410, detail="this link has expired; ask the recruiter for a new one"
-            )
-        return found, db.get(Screening, found.screening_id)
+    """The invite behind a link, and its screening, in one lookup: 404 for an unknown token,
+    410 once it has expired or was revoked (a finished interview stays readable)."""
+    with reading(web.store) as db:
+        found = db.execute(
+            select(Invite, Screening)
+            .join(Screening, Screening.id == Invite.screening_id)
+            .where(Invite.token_hash == token_hash(token))
+        ).first()
+    if found is None:
+        raise HTTPException(status_code=404, detail="this link is not valid")
+    invite, screening = found
+    if invite.status == "revoked" or (
+        aware(invite.expires) < datetime.now(timezone.utc) and invite.status != "finished"
+    ):
+        raise HTTPException(status_code=410, detail="this link has expired; ask the recruiter for a new one")
+    return invite, screening
 
 
 def candidate_page(
@@ -75,11 +80,21 @@ def candidate_page(
     seen = size_of(path)  # before it is read: a change from here on ends the wait below
     if now is None:
         now = interviews.position(path) if web.grading else interviews.current(path)
-    if now.stuck:  # an answer is being graded (or its job was lost in a crash: asked for again);
-        # the page, with no script, goes on to wait until the transcript changes
-        web.grading.request(invite.id, str(path))
+    if now.stuck:  # an answer is being graded; the page, with no script, waits for a change.
+        # A job lost in a crash is asked for again once the transcript has been quiet a while
+        # (the answer's own request asked for it just now: asking again costs a busy database)
+        if time.time() - path.stat().st_mtime > REASK_SECONDS:
+            web.grading.request(invite.id, str(path))
         wait = f"1;url=/i/{token}/next?after={seen}"
-        return page(request, "candidate.html", **here, stage="reviewing", token=token, refresh=wait)
+        return page(
+            request,
+            "candidate.html",
+            **here,
+            stage="reviewing",
+            opening=now.opening,
+            token=token,
+            refresh=wait,
+        )
     if now.prompt is None and invite.status != "finished":  # crashed between the end and the row
         settle(web, invite)
     if now.prompt is None:
@@ -141,16 +156,22 @@ async def candidate_next(token: str, web: SharedWeb, after: int = 0) -> Response
 @router.post("/i/{token}/start")
 def candidate_start(token: str, web: SharedWeb, consent: str = Form(None)) -> Response:
     """Consent given: the transcript is opened and the first question asked, once, however
-    many times the button is pressed and by however many workers."""
+    many times the button is pressed and by however many workers. A model's first question is
+    asked by the queue, as its critiques are: hundreds of candidates starting at once would
+    otherwise hold every request thread for the model's seconds, and answers would wait."""
     found, screening = invite_for(web, token)
     if consent != "yes":
         raise HTTPException(status_code=400, detail="please agree to the recording to start")
     web.transcripts.mkdir(parents=True, exist_ok=True)
+    queued = web.grading is not None and screening.backend != "offline"
     with interviews.turn(web.transcripts / f"invite-{found.id}"), web.store() as db, db.begin():
         row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
-        if row.transcript is None:
-            path, _ = interviews.begin(row, screening, web.transcripts)
-            row.transcript, row.status = str(path), "started"
+        opened = row.transcript is None
+        if opened:
+            row.transcript = str(interviews.begin(row, screening, web.transcripts, ask=not queued))
+            row.status = "started"
+    if opened and queued:
+        web.grading.request(found.id, row.transcript)
     return RedirectResponse(f"/i/{token}", status_code=303)
 
 
