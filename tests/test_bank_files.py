@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from interviewer.bank.importer import import_document
-from interviewer.bank.loader import load_bank_file, resolve_bank
+from interviewer.bank.loader import load_bank_file, resolve_bank, shared_bank
 from interviewer.bank.writer import write_bank
 from interviewer.errors import BankError
 
@@ -36,6 +36,14 @@ def write(tmp_path, text, name="bank.yaml"):
 def test_a_good_bank_loads(tmp_path):
     bank = load_bank_file(write(tmp_path, GOOD))
     assert bank.questions[0].key_points[0].keywords == ["cache", "fast"]
+
+
+def test_a_shared_bank_is_read_again_only_when_its_file_changes(tmp_path):
+    path = write(tmp_path, GOOD)
+    first = shared_bank(str(path))
+    assert shared_bank(str(path)) is first  # kept: the same object for every reader
+    write(tmp_path, GOOD.replace("Tiny bank", "Tiny bank, second edition"))
+    assert shared_bank(str(path)).title == "Tiny bank, second edition"
 
 
 def test_broken_yaml_names_file_and_line(tmp_path):

@@ -186,9 +186,9 @@ def test_every_page_looks_right_and_the_candidate_page_fits_a_phone(browser, tmp
     find(By.NAME, "names").find_element(By.XPATH, "./ancestor::details").click()
     find(By.NAME, "names").send_keys("陈伟\n李雷\nAnn Lee")
     find(By.CSS_SELECTOR, "form[action$='/invites'] button").click()
-    links = [
-        b.get_attribute("data-copy") for b in browser.find_elements(By.CSS_SELECTOR, "button[data-copy]")
-    ]
+    copies = (By.CSS_SELECTOR, "button[data-copy]")  # the new page's, once it has loaded
+    WebDriverWait(browser, 20).until(lambda b: len(b.find_elements(*copies)) >= 3)
+    links = [b.get_attribute("data-copy") for b in browser.find_elements(*copies)]
     dashboard = browser.current_url.removesuffix("/invites")
     shot("04-screening-new-links.png")
 

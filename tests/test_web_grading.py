@@ -14,8 +14,7 @@ from sqlalchemy import create_engine, event, text
 from web_site import POSTGRES, database, invite, logged_in, new_screening, prompt_of, settled
 
 from interviewer.web.app import create_app
-from interviewer.web.grading import NICENESS, ThreadQueue, advance, lower_priority
-from interviewer.web.routers.candidate import REASK_SECONDS
+from interviewer.web.grading import NICENESS, PostgresQueue, ThreadQueue, advance, lower_priority
 from interviewer.web.store import Invite, open_store, reading
 from interviewer.web.team import create_user
 
@@ -100,7 +99,7 @@ def the_transcript() -> str:
 def test_a_lost_job_is_asked_for_again_once_the_transcript_is_quiet(tmp_path):
     """The answer's request asks for its grading; the "reviewing" page right after does not
     ask again. A job lost in a crash (here: deleted) is asked for again by the page once the
-    transcript has been quiet REASK_SECONDS."""
+    transcript has been quiet a while."""
     client = queue_without_workers(tmp_path)
     try:
         csrf = logged_in(client)
@@ -113,7 +112,7 @@ def test_a_lost_job_is_asked_for_again_once_the_transcript_is_quiet(tmp_path):
         assert 'id="reviewing"' in client.get(link).text
         assert waiting() == 0  # answered a moment ago: not asked again
         transcript = the_transcript()
-        quiet = time.time() - REASK_SECONDS - 1
+        quiet = time.time() - PostgresQueue.reask_seconds - 1
         os.utime(transcript, (quiet, quiet))
         assert 'id="reviewing"' in client.get(link).text
         assert waiting() == 1

@@ -210,3 +210,24 @@ def bank_path(name: str | None) -> Path:
 def resolve_bank(name: str | None) -> Bank:
     """A bank by shipped or user id, or by path; the seed bank when no name is given."""
     return load_bank_file(bank_path(name))
+
+
+_shared: dict[Path, tuple[tuple[int, int], Bank]] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_bank(name: str | None) -> Bank:
+    """The bank as `resolve_bank` gives it, kept in memory until its file changes (mtime or
+    size) and shared by every caller, who must only read it: a web page needs the bank's
+    language and title on every request, and a fresh copy would cost more than the page."""
+    path = bank_path(name)
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size)
+    with _shared_lock:
+        kept = _shared.get(path)
+    if kept is not None and kept[0] == signature:
+        return kept[1]
+    bank = load_bank_file(path)
+    with _shared_lock:
+        _shared[path] = (signature, bank)
+    return bank

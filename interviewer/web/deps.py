@@ -49,9 +49,15 @@ class Web:
     )
 
 
-def shared(request: Request) -> Web:
-    """The app's `Web`, for `Depends`."""
+def web_of(request: Request) -> Web:
+    """The app's `Web`."""
     return request.app.state.web
+
+
+async def shared(request: Request) -> Web:
+    """The app's `Web`, for `Depends` (async: FastAPI would run a plain function in a thread,
+    one more hand-over for every request)."""
+    return web_of(request)
 
 
 SharedWeb = Annotated[Web, Depends(shared)]  # a route's parameter `web: SharedWeb`
@@ -86,7 +92,7 @@ def recruiter(request: Request, role: str = "viewer") -> SignedIn:
     """The signed-in recruiter, who must hold at least `role`. Called first thing in a route's
     body, after FastAPI has checked the form and path, so a bad request is still a 422 and not
     a trip to the login page."""
-    web = shared(request)
+    web = web_of(request)
     session = web.sessions.read(request.cookies.get(SESSION_COOKIE))
     found = None
     if session:

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from interviewer.bank.loader import resolve_bank
 from interviewer.web.auth import SESSION_COOKIE, token_hash
-from interviewer.web.deps import browser_language, page, shared
+from interviewer.web.deps import browser_language, page, web_of
 from interviewer.web.reasons import Refusal
 from interviewer.web.store import Invite, Recruiter, Screening
 
@@ -29,7 +29,7 @@ def _candidate_language(request: Request) -> str | None:
     if len(parts) < 3 or parts[1] != "i":
         return None
     try:
-        with shared(request).store() as db:
+        with web_of(request).store() as db:
             invite = db.scalar(select(Invite).where(Invite.token_hash == token_hash(parts[2])))
             screening = db.get(Screening, invite.screening_id) if invite else None
         return resolve_bank(screening.bank).language if screening else None
@@ -40,7 +40,7 @@ def _candidate_language(request: Request) -> str | None:
 def _recruiter_language(request: Request) -> str | None:
     """The signed-in recruiter's chosen language, if there is one."""
     try:
-        web = shared(request)
+        web = web_of(request)
         session = web.sessions.read(request.cookies.get(SESSION_COOKIE))
         with web.store() as db:
             found = db.get(Recruiter, session.recruiter_id) if session else None

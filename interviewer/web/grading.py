@@ -72,6 +72,8 @@ def advance(store: sessionmaker, invite_id: int, path: str) -> None:
 class ThreadQueue:
     """SQLite's in-process worker: `workers` threads; one job per invite at a time."""
 
+    reask_seconds = 0.0  # asking again costs a set lookup: a page asks whenever it waits
+
     def __init__(self, store: sessionmaker, workers: int = 2) -> None:
         self.store = store
         self.pool = ThreadPoolExecutor(
@@ -122,6 +124,10 @@ def procrastinate_app(store: sessionmaker, database_url: str, concurrency: int =
 class PostgresQueue:
     """procrastinate on the app's PostgreSQL database, and a worker in this process running
     up to `workers` jobs at once (0: only `interviewer worker` processes grade)."""
+
+    # A page asks for a job again once the transcript has been quiet this long: a lost job is
+    # rare (a crash between storing an answer and queueing it) and asking costs a database write
+    reask_seconds = 20.0
 
     def __init__(self, store: sessionmaker, database_url: str, workers: int = 1) -> None:
         self._args = (store, database_url)

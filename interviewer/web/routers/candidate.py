@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from starlette.concurrency import run_in_threadpool
 
 from interviewer.app.stateless import Position
-from interviewer.bank.loader import resolve_bank
+from interviewer.bank.loader import shared_bank
 from interviewer.prompts import say
 from interviewer.speech.engines import SpeechError
 from interviewer.web import interviews, spoken
@@ -28,9 +28,8 @@ from interviewer.web.deps import SharedWeb, Web, page
 from interviewer.web.store import Invite, Screening, aware, reading
 
 router = APIRouter()
-WAIT_SECONDS = 20  # under the minute a proxy allows an idle response
+WAIT_SECONDS = 30  # well under the minute a proxy allows an idle response
 WAIT_POLL_SECONDS = 0.2
-REASK_SECONDS = 10  # a transcript quiet this long while "reviewing" may have lost its job
 log = logging.getLogger("interviewer.web")
 
 
@@ -69,7 +68,7 @@ def candidate_page(
     then the waiting question (its form names the prompt it answers), then the end. A spoken
     screening's question offers a recorder; after a `recording` for it, what was heard is in
     the box for correction, and the form names the recording."""
-    bank = resolve_bank(screening.bank)
+    bank = shared_bank(screening.bank)
     here = {"lang": bank.language, "title": bank.title}
     if invite.transcript is None:
         return page(
@@ -81,9 +80,9 @@ def candidate_page(
     if now is None:
         now = interviews.position(path) if web.grading else interviews.current(path)
     if now.stuck:  # an answer is being graded; the page, with no script, waits for a change.
-        # A job lost in a crash is asked for again once the transcript has been quiet a while
-        # (the answer's own request asked for it just now: asking again costs a busy database)
-        if time.time() - path.stat().st_mtime > REASK_SECONDS:
+        # A job lost in a crash is asked for again, on PostgreSQL once the transcript has been
+        # quiet a while (the answer's own request asked just now; asking costs the database)
+        if time.time() - path.stat().st_mtime > web.grading.reask_seconds:
             web.grading.request(invite.id, str(path))
         wait = f"1;url=/i/{token}/next?after={seen}"
         return page(
@@ -198,7 +197,7 @@ def candidate_answer(
         )
     path = Path(found.transcript)
     take = spoken.heard(path, recording, prompt) if recording and screening.spoken else None
-    said = spoken.extra(path, take, answer, resolve_bank(screening.bank).language) if take else None
+    said = spoken.extra(path, take, answer, shared_bank(screening.bank).language) if take else None
     with web.invite_locks[found.id], web.store() as db, db.begin():
         row = db.scalar(select(Invite).where(Invite.id == found.id).with_for_update())
         reply, now = interviews.answer(path, prompt, answer, grade=web.grading is None, extra=said)
@@ -208,7 +207,7 @@ def candidate_answer(
         web.grading.request(found.id, str(path))
         return RedirectResponse(f"/i/{token}", status_code=303)
     if reply.status == "stale":
-        notice = say(resolve_bank(screening.bank).language, "web_stale_answer")
+        notice = say(shared_bank(screening.bank).language, "web_stale_answer")
         return candidate_page(
             request, token, found, screening, now, notices=[notice], status=409, typed=answer
         )
@@ -247,7 +246,7 @@ def candidate_recording(
     if now.prompt is None or now.seq != prompt:
         raise HTTPException(status_code=409, detail="this recording answers an earlier question")
     try:
-        take = spoken.keep(path, prompt, data, resolve_bank(screening.bank), now.prompt.number)
+        take = spoken.keep(path, prompt, data, shared_bank(screening.bank), now.prompt.number)
     except SpeechError as exc:
         log.warning("a recording for invite %s was not transcribed: %s", found.id, exc)
         raise spoken.Refused(503, "web_spoken_error_speech", "transcription failed") from None
