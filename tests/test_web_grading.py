@@ -15,7 +15,7 @@ from web_site import POSTGRES, database, invite, logged_in, new_screening, promp
 
 from interviewer.web.app import create_app
 from interviewer.web.grading import NICENESS, PostgresQueue, ThreadQueue, advance, lower_priority
-from interviewer.web.store import Invite, open_store, reading
+from interviewer.web.store import Invite, autocommit, open_store
 from interviewer.web.team import create_user
 
 linux = pytest.mark.skipif(sys.platform != "linux", reason="threads have their own priority on Linux only")
@@ -64,7 +64,7 @@ def test_a_candidates_link_is_one_lookup_outside_any_transaction(site):
     if store.kw["bind"].dialect.name == "postgresql":
         from psycopg.pq import TransactionStatus
 
-        with reading(store) as db:
+        with autocommit(store) as db:
             assert db.scalar(text("SELECT count(*) FROM invites")) == 1
             assert (
                 db.connection().connection.dbapi_connection.info.transaction_status == TransactionStatus.IDLE

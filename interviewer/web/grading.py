@@ -46,6 +46,9 @@ def lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, thread, max(NICENESS, os.getpriority(os.PRIO_PROCESS, thread)))
 
 
+# Connections for queueing jobs, per process: psycopg_pool's default of 4 kept a web process's
+# request threads waiting for one when hundreds of candidates answered at once
+POOL_SIZE = 10
 BUSY_SECONDS = 2.0  # a request holds an interview for milliseconds; a grading for seconds
 
 
@@ -103,13 +106,19 @@ def conninfo(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def procrastinate_app(store: sessionmaker, database_url: str, concurrency: int = 1):
+def procrastinate_app(
+    store: sessionmaker, database_url: str, concurrency: int = 1, *, deferring: bool = False
+):
     """The procrastinate app with the grading task, the same in `serve` and `interviewer worker`.
     The task waits for `advance` in a pool of `concurrency` threads: a job mostly waits for a
-    model, and asyncio's default pool (a handful of threads) would cap the jobs in flight."""
+    model, and asyncio's default pool (a handful of threads) would cap the jobs in flight.
+    An app only `deferring` jobs (the web's) uses autocommit connections: a job is queued by
+    one atomic statement, with no BEGIN and COMMIT round trips around it."""
     import procrastinate
 
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url)))
+    options = {"kwargs": {"autocommit": True}} if deferring else {}
+    connector = procrastinate.PsycopgConnector(conninfo=conninfo(database_url), max_size=POOL_SIZE, **options)
+    app = procrastinate.App(connector=connector)
     threads = ThreadPoolExecutor(
         max_workers=concurrency, thread_name_prefix="grading", initializer=lower_priority
     )
@@ -131,7 +140,7 @@ class PostgresQueue:
 
     def __init__(self, store: sessionmaker, database_url: str, workers: int = 1) -> None:
         self._args = (store, database_url)
-        self.app = procrastinate_app(store, database_url)
+        self.app = procrastinate_app(store, database_url, deferring=True)
         self.app.open()
         self.task = self.app.tasks["interviewer.advance"]
         self.loop: asyncio.AbstractEventLoop | None = None

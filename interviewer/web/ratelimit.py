@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from interviewer.web.reasons import Refusal
-from interviewer.web.store import RateCounter
+from interviewer.web.store import RateCounter, autocommit
 
 # One statement, atomic on SQLite (3.35+) and PostgreSQL: a new window or one more hit.
 _HIT = text(
@@ -47,13 +47,12 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        with self.store() as db:
+        with autocommit(self.store) as db:  # one atomic statement: no transaction around it
             hits = db.execute(_HIT, {"key": key, "amount": amount, "expires": now + expiry, "now": now})
             count = hits.scalar_one()
             self.writes += 1
             if self.writes % 500 == 0:  # windows long over: forget them now and then
                 db.execute(delete(RateCounter).where(RateCounter.expires <= now))
-            db.commit()
         return count
 
     def _live(self, key: str) -> RateCounter | None:

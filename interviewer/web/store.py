@@ -181,10 +181,10 @@ def open_store(url: str | None = None) -> sessionmaker:
 
 
 @contextmanager
-def reading(store: sessionmaker) -> Iterator[Session]:
-    """A session for lookups only: each statement commits on its own, so no BEGIN and
-    ROLLBACK go to the database around it. On a busy server every round trip is a wait for
-    the CPU, and a candidate's page is mostly lookups."""
+def autocommit(store: sessionmaker) -> Iterator[Session]:
+    """A session whose statements each commit on their own, for lookups and single atomic
+    writes: no BEGIN and COMMIT (or ROLLBACK) go to the database around them. On a busy
+    server every round trip is a wait for the CPU, and a candidate's page is mostly lookups."""
     with store() as db:
         db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield db

@@ -25,7 +25,7 @@ from interviewer.speech.engines import SpeechError
 from interviewer.web import interviews, spoken
 from interviewer.web.auth import token_hash
 from interviewer.web.deps import SharedWeb, Web, page
-from interviewer.web.store import Invite, Screening, aware, reading
+from interviewer.web.store import Invite, Screening, autocommit, aware
 
 router = APIRouter()
 WAIT_SECONDS = 30  # well under the minute a proxy allows an idle response
@@ -36,7 +36,7 @@ log = logging.getLogger("interviewer.web")
 def invite_for(web: Web, token: str) -> tuple[Invite, Screening]:
     """The invite behind a link, and its screening, in one lookup: 404 for an unknown token,
     410 once it has expired or was revoked (a finished interview stays readable)."""
-    with reading(web.store) as db:
+    with autocommit(web.store) as db:
         found = db.execute(
             select(Invite, Screening)
             .join(Screening, Screening.id == Invite.screening_id)
