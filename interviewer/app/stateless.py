@@ -10,7 +10,6 @@ transcript (a lock); these functions assume they run alone on it.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Literal
 
 from interviewer.app.interviews import Interview, recorded_bank, reopen
 from interviewer.app.restore import Restored, all_closed_state, restore_state
-from interviewer.bank.loader import bank_path
+from interviewer.bank.loader import bank_path, while_unchanged
 from interviewer.bank.models import Bank
 from interviewer.engine.events import Answer, FollowUp, QuestionAsked, Resume, Skip
 from interviewer.engine.session import COMMANDS, Output
@@ -49,26 +48,12 @@ class Reply:
     outputs: list[Output] = field(default_factory=list)
 
 
-_banks: dict[str, tuple[tuple, Bank]] = {}
-_banks_lock = threading.Lock()
-
-
 def _bank(record: InterviewRecord) -> Bank:
-    """The transcript's bank as its file now is, kept between calls until the file changes:
-    every request reads it, and parsing it again would cost more than the rest of the
-    request. Shared by the calls, which only read it."""
-    ref = record.start.bank.ref or record.start.bank.id
-    path = bank_path(ref)
-    stat = path.stat()
-    signature = (str(path), stat.st_mtime_ns, stat.st_size)
-    with _banks_lock:
-        kept = _banks.get(ref)
-    if kept is not None and kept[0] == signature:
-        return kept[1]
-    bank = recorded_bank(record, force=True, doing="restore")
-    with _banks_lock:
-        _banks[ref] = (signature, bank)
-    return bank
+    """The transcript's bank as its file now is, ready to grade, kept between calls until the
+    file changes: every request reads it, and parsing it again would cost more than the rest
+    of the request. Shared by the calls, which only read it."""
+    path = bank_path(record.start.bank.ref or record.start.bank.id)
+    return while_unchanged("graded", path, lambda: recorded_bank(record, force=True, doing="restore"))
 
 
 def _read(path: str | Path) -> tuple[InterviewRecord, Bank | None, Restored | None]:

@@ -17,9 +17,11 @@ import os
 import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pydantic
 import yaml
@@ -212,22 +214,29 @@ def resolve_bank(name: str | None) -> Bank:
     return load_bank_file(bank_path(name))
 
 
-_shared: dict[Path, tuple[tuple[int, int], Bank]] = {}
-_shared_lock = threading.Lock()
+T = TypeVar("T")
+_kept: dict[tuple[str, Path], tuple[tuple[int, int], Any]] = {}
+_kept_lock = threading.Lock()
+
+
+def while_unchanged(kind: str, path: Path, build: Callable[[], T]) -> T:
+    """What `build` makes of the file at `path`, made again only when the file changes (its
+    mtime or size) and shared by every caller, who must only read it. `kind` tells apart
+    different things made of one file. A web server reads a bank on every request."""
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size)
+    with _kept_lock:
+        kept = _kept.get((kind, path))
+    if kept is not None and kept[0] == signature:
+        return kept[1]
+    made = build()
+    with _kept_lock:
+        _kept[(kind, path)] = (signature, made)
+    return made
 
 
 def shared_bank(name: str | None) -> Bank:
-    """The bank as `resolve_bank` gives it, kept in memory until its file changes (mtime or
-    size) and shared by every caller, who must only read it: a web page needs the bank's
-    language and title on every request, and a fresh copy would cost more than the page."""
+    """The bank as `resolve_bank` gives it, kept while its file is unchanged (read only: a web
+    page needs its language and title, and a fresh copy would cost more than the page)."""
     path = bank_path(name)
-    stat = path.stat()
-    signature = (stat.st_mtime_ns, stat.st_size)
-    with _shared_lock:
-        kept = _shared.get(path)
-    if kept is not None and kept[0] == signature:
-        return kept[1]
-    bank = load_bank_file(path)
-    with _shared_lock:
-        _shared[path] = (signature, bank)
-    return bank
+    return while_unchanged("bank", path, lambda: load_bank_file(path))
